@@ -1,0 +1,25 @@
+// `rl bench <what>`: speed measurements, each printed beside a peer measured in the same run.
+#include <iostream>
+#include <string>
+
+#include "experiments/bench_nn.hpp"
+#include "experiments/command.hpp"
+
+namespace rl::experiments {
+
+int run_bench(Args args) {
+  constexpr const char* kTargets[] = {"nn"};
+  if (args.size() < 2 || std::string(args[1]) == "--help" || std::string(args[1]) == "-h") {
+    std::cout << "usage: rl bench <what> [options]\n\n  nn   time one forward + backward + Adam "
+                 "step for the reference network shapes\n";
+    return args.size() < 2 ? 2 : 0;
+  }
+  const std::string what = args[1];
+  if (what == "nn") {
+    return run_bench_nn(args.subspan(1));
+  }
+  throw UsageError("unknown benchmark '" + what + "'; did you mean '" + closest(what, kTargets) +
+                   "'? (`rl bench --help` lists them)");
+}
+
+}  // namespace rl::experiments

@@ -1,0 +1,19 @@
+// Boost.Program_options glue shared by the subcommands: parsing with --help, and turning
+// Boost's errors into one-line usage errors that name the option and the fix.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+
+#include "experiments/command.hpp"
+
+namespace rl::experiments {
+
+namespace po = boost::program_options;
+
+/// Parses args against options. Returns false after printing help when --help was given.
+/// Throws UsageError for unknown options and bad values.
+bool parse_options(Args args, const std::string& usage, po::options_description& options,
+                   po::variables_map& values);
+
+}  // namespace rl::experiments

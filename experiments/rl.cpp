@@ -1,0 +1,92 @@
+// rl: the one entry point users run. `rl <command> --help` documents each command.
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "experiments/command.hpp"
+
+namespace rl::experiments {
+namespace {
+
+constexpr Command kCommands[] = {
+    {"demo", "train a small CNN from nn/ on generated shape images and report its accuracy",
+     run_demo},
+    {"bench", "measure speed: `rl bench nn` times network training steps (optionally vs PyTorch)",
+     run_bench},
+};
+
+void print_usage(std::ostream& out) {
+  out << "usage: rl <command> [options]\n\ncommands:\n";
+  for (const Command& c : kCommands) {
+    out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary
+        << '\n';
+  }
+  out << "\n`rl <command> --help` describes a command's options.\n";
+}
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
+  for (const Command& c : kCommands) {
+    if (name == c.name) {
+      return c.run(Args(argv + 1, static_cast<size_t>(argc - 1)));
+    }
+  }
+  std::vector<const char*> names;
+  for (const Command& c : kCommands) {
+    names.push_back(c.name);
+  }
+  throw UsageError("unknown command '" + name + "'; did you mean '" + closest(name, names) +
+                   "'? (`rl --help` lists the commands)");
+}
+
+}  // namespace
+
+std::string closest(const std::string& name, std::span<const char* const> known) {
+  std::string best;
+  size_t best_distance = std::string::npos;
+  for (const char* candidate : known) {
+    const std::string k = candidate;
+    std::vector<size_t> row(k.size() + 1);
+    for (size_t j = 0; j <= k.size(); ++j) {
+      row[j] = j;
+    }
+    for (size_t i = 1; i <= name.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= k.size(); ++j) {
+        const size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (name[i - 1] == k[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    if (row[k.size()] < best_distance) {
+      best_distance = row[k.size()];
+      best = k;
+    }
+  }
+  return best;
+}
+
+}  // namespace rl::experiments
+
+int main(int argc, char** argv) {
+  try {
+    return rl::experiments::dispatch(argc, argv);
+  } catch (const rl::experiments::UsageError& e) {
+    std::cerr << "rl: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "rl: error: " << e.what() << '\n';
+    return 1;
+  }
+}

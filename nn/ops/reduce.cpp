@@ -1,0 +1,79 @@
+#include "nn/ops/reduce.hpp"
+
+#include "nn/error.hpp"
+
+namespace rl::nn {
+
+namespace {
+/// How many input elements feed each output element.
+Scalar count(int dim, Index rows, Index cols) {
+  return static_cast<Scalar>(dim == -1 ? rows * cols : dim == 0 ? rows : cols);
+}
+
+/// dx += scale * dy, with dy broadcast back over the reduced dimension.
+void spread(int dim, Scalar scale, const ConstMatrixMap& dy, MatrixMap dx) {
+  if (dim == -1) {
+    ArrayMap(dx.data(), dx.size()) += scale * dy(0, 0);
+  } else if (dim == 0) {
+    dx.rowwise() += scale * dy.row(0);
+  } else {
+    dx.colwise() += scale * dy.col(0);
+  }
+}
+}  // namespace
+
+Shape reduced_shape(Shape x, int dim, const char* op) {
+  check(dim >= -1 && dim <= 1, op, ": dim = ", dim,
+        " is not valid; use -1 (everything), 0 (over rows) or 1 (over columns)");
+  if (dim == -1) {
+    return {1, 1};
+  }
+  return dim == 0 ? Shape{1, x.cols} : Shape{x.rows, 1};
+}
+
+void sum_forward(int dim, const ConstMatrixMap& x, MatrixMap y) {
+  if (dim == -1) {
+    y(0, 0) = x.sum();
+  } else if (dim == 0) {
+    y.row(0) = x.colwise().sum();
+  } else {
+    y.col(0) = x.rowwise().sum();
+  }
+}
+
+void sum_backward(int dim, const ConstMatrixMap& dy, MatrixMap dx) {
+  if (dx.data() != nullptr) {
+    spread(dim, 1, dy, dx);
+  }
+}
+
+void mean_forward(int dim, const ConstMatrixMap& x, MatrixMap y) {
+  sum_forward(dim, x, y);
+  y /= count(dim, x.rows(), x.cols());
+}
+
+void mean_backward(int dim, const ConstMatrixMap& dy, MatrixMap dx) {
+  if (dx.data() != nullptr) {
+    spread(dim, Scalar(1) / count(dim, dx.rows(), dx.cols()), dy, dx);
+  }
+}
+
+Var sum(Var x, int dim) {
+  Tape& tape = tape_of({x}, "sum");
+  OpArgs args;
+  args.dim = dim;
+  Var y = tape.record(Op::kSum, {x}, reduced_shape(x.shape(), dim, "sum"), args);
+  sum_forward(dim, x.value(), tape.value(y));
+  return y;
+}
+
+Var mean(Var x, int dim) {
+  Tape& tape = tape_of({x}, "mean");
+  OpArgs args;
+  args.dim = dim;
+  Var y = tape.record(Op::kMean, {x}, reduced_shape(x.shape(), dim, "mean"), args);
+  mean_forward(dim, x.value(), tape.value(y));
+  return y;
+}
+
+}  // namespace rl::nn

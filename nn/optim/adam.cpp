@@ -1,0 +1,75 @@
+#include "nn/optim/adam.hpp"
+
+#include <cmath>
+
+#include "nn/error.hpp"
+
+namespace rl::nn {
+
+Adam::Adam(std::vector<ParamStore*> params, const AdamConfig& config)
+    : Adam(std::move(params), config, false) {}
+
+Adam::Adam(std::vector<ParamStore*> params, const AdamConfig& config, bool decoupled)
+    : Optimizer(std::move(params), config.learning_rate), config_(config), decoupled_(decoupled) {
+  check(config.beta1 >= 0 && config.beta1 < 1 && config.beta2 >= 0 && config.beta2 < 1, name(),
+        ": betas (", config.beta1, ", ", config.beta2, ") must be in [0, 1)");
+  check(config.eps > 0, name(), ": eps = ", config.eps, " must be positive");
+  check(config.weight_decay >= 0, name(), ": weight_decay = ", config.weight_decay,
+        " must be >= 0");
+  m_ = make_buffers();
+  v_ = make_buffers();
+}
+
+// t = t + 1;  g = grad (+ wd p for Adam);  p *= 1 - lr wd (AdamW)
+// m = m + (1 - b1)(g - m);  v = b2 v + (1 - b2) g^2
+// p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+void Adam::step() {
+  check_sizes(m_);
+  const std::int64_t t = steps_ + 1;
+  const double bias_correction1 = 1 - std::pow(config_.beta1, static_cast<double>(t));
+  const double bias_correction2 = 1 - std::pow(config_.beta2, static_cast<double>(t));
+  const auto step_size = static_cast<Scalar>(learning_rate_ / bias_correction1);
+  const auto bias_correction2_sqrt = static_cast<Scalar>(std::sqrt(bias_correction2));
+  const auto one_minus_beta1 = static_cast<Scalar>(1 - config_.beta1);
+  const auto beta2 = static_cast<Scalar>(config_.beta2);
+  const auto one_minus_beta2 = static_cast<Scalar>(1 - config_.beta2);
+  const auto eps = static_cast<Scalar>(config_.eps);
+  const auto wd = static_cast<Scalar>(config_.weight_decay);
+  const auto decay = static_cast<Scalar>(1 - learning_rate_ * config_.weight_decay);
+  for (size_t s = 0; s < params_.size(); ++s) {
+    auto p = params_[s]->values().array();
+    const auto grad = params_[s]->grads().array();
+    auto m = m_[s].array();
+    auto v = v_[s].array();
+    if (decoupled_) {
+      if (wd != 0) {
+        p *= decay;
+      }
+      m += one_minus_beta1 * (grad - m);
+      v = beta2 * v + one_minus_beta2 * grad.square();
+    } else if (wd != 0) {
+      m += one_minus_beta1 * (grad + wd * p - m);
+      v = beta2 * v + one_minus_beta2 * (grad + wd * p).square();
+    } else {
+      m += one_minus_beta1 * (grad - m);
+      v = beta2 * v + one_minus_beta2 * grad.square();
+    }
+    p -= step_size * m / (v.sqrt() / bias_correction2_sqrt + eps);
+  }
+  ++steps_;
+}
+
+StateDict Adam::state_dict() const {
+  StateDict dict = Optimizer::state_dict();
+  save_buffers(dict, "exp_avg", m_);
+  save_buffers(dict, "exp_avg_sq", v_);
+  return dict;
+}
+
+void Adam::load_state_dict(const StateDict& dict) {
+  Optimizer::load_state_dict(dict);
+  load_buffers(dict, "exp_avg", m_);
+  load_buffers(dict, "exp_avg_sq", v_);
+}
+
+}  // namespace rl::nn

@@ -10,6 +10,15 @@ add_library(rl::options ALIAS rl_options)
 target_compile_options(rl_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
   -Wimplicit-fallthrough -ffp-contract=off)
+# Eigen puts a matrix product's packing buffers on the stack up to this many bytes and mallocs
+# them above it, on every product. 1 MiB (at most 2 MiB of stack for both buffers, against the
+# 8 MiB default) keeps every product our networks make off the heap, so training steps allocate
+# nothing after warm-up. Global, so every translation unit instantiates Eigen the same way.
+target_compile_definitions(rl_options INTERFACE EIGEN_STACK_ALLOCATION_LIMIT=1048576)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(rl_options INTERFACE
+    "SHELL:-include ${CMAKE_CURRENT_LIST_DIR}/gcc12_avx512_uninitialized.h")
+endif()
 if(RL_WARNINGS_AS_ERRORS)
   target_compile_options(rl_options INTERFACE -Werror)
 endif()

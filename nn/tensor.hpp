@@ -2,9 +2,8 @@
 // Scalar is float; the gradient-check build compiles the same sources with RL_NN_DOUBLE.
 #pragma once
 
+#include <Eigen/Core>
 #include <cstdint>
-
-#include "nn/eigen.hpp"
 
 namespace rl::nn {
 

@@ -14,10 +14,14 @@ Scalar count(int dim, Index rows, Index cols) {
 void spread(int dim, Scalar scale, const ConstMatrixMap& dy, MatrixMap dx) {
   if (dim == -1) {
     ArrayMap(dx.data(), dx.size()) += scale * dy(0, 0);
-  } else if (dim == 0) {
-    dx.rowwise() += scale * dy.row(0);
+  } else if (dim == 0) {  // row by row: Eigen's rowwise() += would evaluate a temporary
+    for (Index r = 0; r < dx.rows(); ++r) {
+      dx.row(r) += scale * dy.row(0);
+    }
   } else {
-    dx.colwise() += scale * dy.col(0);
+    for (Index r = 0; r < dx.rows(); ++r) {
+      dx.row(r).array() += scale * dy(r, 0);
+    }
   }
 }
 }  // namespace

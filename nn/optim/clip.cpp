@@ -6,7 +6,7 @@
 
 namespace rl::nn {
 
-double grad_norm(const std::vector<ParamStore*>& params) {
+double grad_norm(std::span<ParamStore* const> params) {
   double squared = 0;
   for (const ParamStore* store : params) {
     squared += static_cast<double>(store->grads().squaredNorm());
@@ -14,7 +14,7 @@ double grad_norm(const std::vector<ParamStore*>& params) {
   return std::sqrt(squared);
 }
 
-double clip_grad_norm(const std::vector<ParamStore*>& params, double max_norm) {
+double clip_grad_norm(std::span<ParamStore* const> params, double max_norm) {
   check(max_norm > 0, "clip_grad_norm: max_norm = ", max_norm, " must be positive");
   const double norm = grad_norm(params);
   const double coefficient = max_norm / (norm + 1e-6);

@@ -4,9 +4,10 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "experiments/options.hpp"
 #include "nn/functional.hpp"
@@ -22,15 +23,15 @@ using nn::Index;
 struct Case {
   const char* name;
   Index batch;
-  int iterations;     // timed iterations per repeat (as the peer's)
-  double min_ratio;   // the target speed-up over PyTorch from the nn issue
+  int iterations;  // timed iterations per repeat (as the peer's)
+  double min_ratio;  // the target speed-up over PyTorch from the nn issue
 };
 
 // The shapes and iteration counts of mlp_torch_bench.py --json.
 constexpr Case kCases[] = {
-    {"mlp4-64-64-2", 1, 4000, 50.0},      {"mlp4-64-64-2", 64, 4000, 10.0},
-    {"mlp4-64-64-2", 256, 3000, 0.0},     {"mlp4-64-64-2", 4096, 400, 1.5},
-    {"mlp84-256-256-18", 32, 3000, 2.0},  {"mlp84-256-256-18", 512, 500, 1.0},
+    {"mlp4-64-64-2", 1, 4000, 50.0},     {"mlp4-64-64-2", 64, 4000, 10.0},
+    {"mlp4-64-64-2", 256, 3000, 0.0},    {"mlp4-64-64-2", 4096, 400, 1.5},
+    {"mlp84-256-256-18", 32, 3000, 2.0}, {"mlp84-256-256-18", 512, 500, 1.0},
     {"cnn-minatar", 32, 2000, 2.0},
 };
 
@@ -41,8 +42,10 @@ nn::Sequential make_network(const std::string& name) {
   if (name == "mlp84-256-256-18") {
     return nn::mlp({.sizes = {84, 256, 256, 18}, .hidden = nn::Activation::kRelu});
   }
-  return nn::cnn({.input = {4, 10, 10}, .convs = {{.channels = 16, .kernel = 3}},
-                  .hidden = {128}, .outputs = 6});
+  return nn::cnn({.input = {4, 10, 10},
+                  .convs = {{.channels = 16, .kernel = 3}},
+                  .hidden = {128},
+                  .outputs = 6});
 }
 
 /// Floating-point operations of one training step: every matrix product of the forward and
@@ -57,8 +60,8 @@ double step_flops(const nn::Sequential& net, Index batch) {
       product = 2.0 * static_cast<double>(batch * linear->in_features() * linear->out_features());
     } else if (const auto* conv = std::get_if<nn::Conv2d>(&layer)) {
       const nn::Conv2dGeometry& g = conv->geometry;
-      product = 2.0 * static_cast<double>(batch * g.out_height() * g.out_width() *
-                                          g.patch_size() * g.out_channels);
+      product = 2.0 * static_cast<double>(batch * g.out_height() * g.out_width() * g.patch_size() *
+                                          g.out_channels);
     } else {
       continue;
     }
@@ -118,8 +121,7 @@ struct PeerResult {
   std::string peer;
 };
 
-std::vector<PeerResult> run_peer(const std::string& python, const std::string& script,
-                                 bool quick) {
+std::vector<PeerResult> run_peer(const std::string& python, const std::string& script, bool quick) {
   // Single-thread figures: Debian's torch does its products in OpenBLAS, whose thread count only
   // this variable sets (../shared/peers/README.md).
   const std::string command = "OPENBLAS_NUM_THREADS=1 " + python + " '" + script + "' --json" +
@@ -155,12 +157,13 @@ int run_bench_nn(Args args) {
   std::string peer;
   std::string python = "/usr/bin/python3";
   po::options_description options("rl bench nn options");
-  options.add_options()
-      ("json", po::bool_switch(&json), "print one JSON object per case instead of a table")
-      ("quick", po::bool_switch(&quick), "one repeat with a quarter of the iterations")
-      ("peer", po::value(&peer), "also run this PyTorch benchmark (e.g. "
-                                 "../shared/peers/mlp_torch_bench.py) and print the ratio")
-      ("python", po::value(&python)->default_value(python), "interpreter for --peer");
+  options.add_options()("json", po::bool_switch(&json),
+                        "print one JSON object per case instead of a table")(
+      "quick", po::bool_switch(&quick), "one repeat with a quarter of the iterations")(
+      "peer", po::value(&peer),
+      "also run this PyTorch benchmark (e.g. "
+      "../shared/peers/mlp_torch_bench.py) and print the ratio")(
+      "python", po::value(&python)->default_value(python), "interpreter for --peer");
   po::variables_map values;
   if (!parse_options(args, "rl bench nn [--json] [--quick] [--peer SCRIPT]", options, values)) {
     return 0;
@@ -198,8 +201,10 @@ int run_bench_nn(Args args) {
     const bool met = match == nullptr || ratio >= c.min_ratio;
     all_met = all_met && met;
     if (json) {
-      nlohmann::json row = {{"name", c.name},           {"batch", c.batch},
-                            {"us_per_iter", ours[i]},   {"gflops", gflops},
+      nlohmann::json row = {{"name", c.name},
+                            {"batch", c.batch},
+                            {"us_per_iter", ours[i]},
+                            {"gflops", gflops},
                             {"threads", 1}};
       if (match != nullptr) {
         row["peer"] = match->peer;

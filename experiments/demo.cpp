@@ -36,11 +36,11 @@ int run_demo(Args args) {
   int max_epochs = 30;
   bool quiet = false;
   po::options_description options("rl demo options");
-  options.add_options()
-      ("seed", po::value(&seed)->default_value(seed), "seed for data, initialisation and shuffling")
-      ("train-size", po::value(&train_size)->default_value(train_size), "training images")
-      ("epochs", po::value(&max_epochs)->default_value(max_epochs), "maximum epochs")
-      ("quiet", po::bool_switch(&quiet), "print only the final result");
+  options.add_options()("seed", po::value(&seed)->default_value(seed),
+                        "seed for data, initialisation and shuffling")(
+      "train-size", po::value(&train_size)->default_value(train_size), "training images")(
+      "epochs", po::value(&max_epochs)->default_value(max_epochs), "maximum epochs")(
+      "quiet", po::bool_switch(&quiet), "print only the final result");
   po::variables_map values;
   if (!parse_options(args, "rl demo [options]", options, values)) {
     return 0;
@@ -53,12 +53,12 @@ int run_demo(Args args) {
   const nn::Dataset train = nn::make_shapes({.count = train_size, .seed = seed * 3 + 1});
   const nn::Dataset validation = nn::make_shapes({.count = 1000, .seed = seed * 3 + 2});
   const nn::Dataset test = nn::make_shapes({.count = 1000, .seed = seed * 3 + 3});
-  nn::Sequential net = nn::cnn({.input = train.image,
-                                .convs = {{.channels = 16, .kernel = 3, .pool = 2},
-                                          {.channels = 32, .kernel = 3}},
-                                .hidden = {64},
-                                .outputs = train.classes},
-                               seed);
+  nn::Sequential net =
+      nn::cnn({.input = train.image,
+               .convs = {{.channels = 16, .kernel = 3, .pool = 2}, {.channels = 32, .kernel = 3}},
+               .hidden = {64},
+               .outputs = train.classes},
+              seed);
   if (!quiet) {
     std::cout << "Classifying " << train.image.height << "x" << train.image.width
               << " images of 5 shapes (" << train.size() << " training, " << validation.size()

@@ -2,8 +2,9 @@
 // Boost's errors into one-line usage errors that name the option and the fix.
 #pragma once
 
-#include <boost/program_options.hpp>
 #include <string>
+
+#include <boost/program_options.hpp>
 
 #include "experiments/command.hpp"
 

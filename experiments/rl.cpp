@@ -20,8 +20,7 @@ constexpr Command kCommands[] = {
 void print_usage(std::ostream& out) {
   out << "usage: rl <command> [options]\n\ncommands:\n";
   for (const Command& c : kCommands) {
-    out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary
-        << '\n';
+    out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << '\n';
   }
   out << "\n`rl <command> --help` describes a command's options.\n";
 }
@@ -65,7 +64,8 @@ std::string closest(const std::string& name, std::span<const char* const> known)
       row[0] = i;
       for (size_t j = 1; j <= k.size(); ++j) {
         const size_t above = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (name[i - 1] == k[j - 1] ? 0 : 1)});
+        row[j] =
+            std::min({row[j] + 1, row[j - 1] + 1, diagonal + (name[i - 1] == k[j - 1] ? 0 : 1)});
         diagonal = above;
       }
     }

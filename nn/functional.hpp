@@ -18,17 +18,41 @@
 
 namespace rl::nn {
 
-inline Var operator+(Var a, Var b) { return add(a, b); }
-inline Var operator-(Var a, Var b) { return sub(a, b); }
-inline Var operator*(Var a, Var b) { return mul(a, b); }
-inline Var operator/(Var a, Var b) { return div(a, b); }
-inline Var operator-(Var a) { return neg(a); }
-inline Var operator+(Var a, Scalar s) { return add_scalar(a, s); }
-inline Var operator+(Scalar s, Var a) { return add_scalar(a, s); }
-inline Var operator-(Var a, Scalar s) { return add_scalar(a, -s); }
-inline Var operator-(Scalar s, Var a) { return add_scalar(neg(a), s); }
-inline Var operator*(Var a, Scalar s) { return mul_scalar(a, s); }
-inline Var operator*(Scalar s, Var a) { return mul_scalar(a, s); }
-inline Var operator/(Var a, Scalar s) { return mul_scalar(a, Scalar(1) / s); }
+inline Var operator+(Var a, Var b) {
+  return add(a, b);
+}
+inline Var operator-(Var a, Var b) {
+  return sub(a, b);
+}
+inline Var operator*(Var a, Var b) {
+  return mul(a, b);
+}
+inline Var operator/(Var a, Var b) {
+  return div(a, b);
+}
+inline Var operator-(Var a) {
+  return neg(a);
+}
+inline Var operator+(Var a, Scalar s) {
+  return add_scalar(a, s);
+}
+inline Var operator+(Scalar s, Var a) {
+  return add_scalar(a, s);
+}
+inline Var operator-(Var a, Scalar s) {
+  return add_scalar(a, -s);
+}
+inline Var operator-(Scalar s, Var a) {
+  return add_scalar(neg(a), s);
+}
+inline Var operator*(Var a, Scalar s) {
+  return mul_scalar(a, s);
+}
+inline Var operator*(Scalar s, Var a) {
+  return mul_scalar(a, s);
+}
+inline Var operator/(Var a, Scalar s) {
+  return mul_scalar(a, Scalar(1) / s);
+}
 
 }  // namespace rl::nn

@@ -1,7 +1,8 @@
 #include "nn/init.hpp"
 
-#include <Eigen/QR>
 #include <cmath>
+
+#include <Eigen/QR>
 
 #include "nn/error.hpp"
 
@@ -55,12 +56,8 @@ void initialize(MatrixMap w, Init init, Rng& rng, Index fan_in) {
   const auto in = static_cast<double>(fan_in > 0 ? fan_in : w.cols());
   const auto out = static_cast<double>(w.rows());
   switch (init.kind) {
-    case Init::Kind::kConstant:
-      w.setConstant(static_cast<Scalar>(init.value));
-      return;
-    case Init::Kind::kUniformFanIn:
-      fill_uniform(w, init.value / std::sqrt(in), rng);
-      return;
+    case Init::Kind::kConstant: w.setConstant(static_cast<Scalar>(init.value)); return;
+    case Init::Kind::kUniformFanIn: fill_uniform(w, init.value / std::sqrt(in), rng); return;
     case Init::Kind::kXavierUniform:
       fill_uniform(w, init.value * std::sqrt(6.0 / (in + out)), rng);
       return;
@@ -70,12 +67,8 @@ void initialize(MatrixMap w, Init init, Rng& rng, Index fan_in) {
     case Init::Kind::kKaimingUniform:
       fill_uniform(w, init.value * std::sqrt(3.0 / in), rng);
       return;
-    case Init::Kind::kKaimingNormal:
-      fill_normal(w, init.value / std::sqrt(in), rng);
-      return;
-    case Init::Kind::kOrthogonal:
-      fill_orthogonal(w, init.value, rng);
-      return;
+    case Init::Kind::kKaimingNormal: fill_normal(w, init.value / std::sqrt(in), rng); return;
+    case Init::Kind::kOrthogonal: fill_orthogonal(w, init.value, rng); return;
   }
   throw Error("initialize: unknown initialiser kind");
 }

@@ -11,13 +11,13 @@ namespace rl::nn {
 /// Which initialiser, with its one argument (gain, or the constant value).
 struct Init {
   enum class Kind {
-    kConstant,        ///< every element = value
-    kUniformFanIn,    ///< U(-1/sqrt(fan_in), 1/sqrt(fan_in)): PyTorch's default for nn.Linear
-    kXavierUniform,   ///< U(-a, a), a = gain sqrt(6 / (fan_in + fan_out))  (Glorot & Bengio 2010)
-    kXavierNormal,    ///< N(0, gain^2 2 / (fan_in + fan_out))
+    kConstant,  ///< every element = value
+    kUniformFanIn,  ///< U(-1/sqrt(fan_in), 1/sqrt(fan_in)): PyTorch's default for nn.Linear
+    kXavierUniform,  ///< U(-a, a), a = gain sqrt(6 / (fan_in + fan_out))  (Glorot & Bengio 2010)
+    kXavierNormal,  ///< N(0, gain^2 2 / (fan_in + fan_out))
     kKaimingUniform,  ///< U(-a, a), a = gain sqrt(3 / fan_in)  (He et al. 2015)
-    kKaimingNormal,   ///< N(0, gain^2 / fan_in)
-    kOrthogonal,      ///< gain times a random (semi-)orthogonal matrix (Saxe et al. 2014)
+    kKaimingNormal,  ///< N(0, gain^2 / fan_in)
+    kOrthogonal,  ///< gain times a random (semi-)orthogonal matrix (Saxe et al. 2014)
   };
   Kind kind = Kind::kUniformFanIn;
   double value = 1.0;  ///< the gain, or the constant for kConstant
@@ -30,7 +30,8 @@ struct Init {
   static Init kaiming_normal(double gain = kReluGain) { return {Kind::kKaimingNormal, gain}; }
   static Init orthogonal(double gain = 1.0) { return {Kind::kOrthogonal, gain}; }
 
-  static constexpr double kReluGain = 1.4142135623730951;  ///< sqrt(2), torch.nn.init.calculate_gain("relu")
+  static constexpr double kReluGain =
+      1.4142135623730951;  ///< sqrt(2), torch.nn.init.calculate_gain("relu")
 };
 
 /// Fills w, read as (fan_out, fan_in), in place. fan_in overrides w.cols() when the fan differs

@@ -37,7 +37,8 @@ bool ParamStore::same_layout(const ParamStore& other) const {
   for (size_t i = 0; i < entries_.size(); ++i) {
     const auto& a = entries_[i];
     const auto& b = other.entries_[i];
-    if (a.name != b.name || a.param.offset != b.param.offset || a.param.shape() != b.param.shape()) {
+    if (a.name != b.name || a.param.offset != b.param.offset ||
+        a.param.shape() != b.param.shape()) {
       return false;
     }
   }
@@ -46,9 +47,9 @@ bool ParamStore::same_layout(const ParamStore& other) const {
 
 namespace {
 void check_same_layout(const ParamStore& online, const ParamStore& target, const char* what) {
-  check(online.same_layout(target), what,
-        ": the two networks have different parameter layouts (", online.size(), " vs ",
-        target.size(), " values); copy between networks built with the same architecture");
+  check(online.same_layout(target), what, ": the two networks have different parameter layouts (",
+        online.size(), " vs ", target.size(),
+        " values); copy between networks built with the same architecture");
 }
 }  // namespace
 

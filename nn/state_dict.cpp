@@ -8,7 +8,9 @@ void StateDict::put(std::string name, const ConstMatrixRef& tensor) {
   tensors.emplace_back(std::move(name), tensor);
 }
 
-void StateDict::put(std::string name, double scalar) { scalars.emplace_back(std::move(name), scalar); }
+void StateDict::put(std::string name, double scalar) {
+  scalars.emplace_back(std::move(name), scalar);
+}
 
 bool StateDict::has_tensor(std::string_view name) const {
   for (const auto& [key, value] : tensors) {

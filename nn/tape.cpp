@@ -11,7 +11,9 @@ namespace {
 constexpr size_t kInitialNodes = 256;
 }
 
-ConstMatrixMap Var::value() const { return std::as_const(*tape).value(*this); }
+ConstMatrixMap Var::value() const {
+  return std::as_const(*tape).value(*this);
+}
 
 ConstMatrixMap Var::grad() const {
   const Node& n = tape->node(*this);
@@ -21,8 +23,12 @@ ConstMatrixMap Var::grad() const {
   return {n.grad, n.shape.rows, n.shape.cols};
 }
 
-Shape Var::shape() const { return tape->node(*this).shape; }
-bool Var::requires_grad() const { return tape->node(*this).requires_grad; }
+Shape Var::shape() const {
+  return tape->node(*this).shape;
+}
+bool Var::requires_grad() const {
+  return tape->node(*this).requires_grad;
+}
 
 Scalar Var::item() const {
   const Node& n = tape->node(*this);
@@ -44,7 +50,9 @@ Tape& tape_of(std::initializer_list<Var> vars, const char* op) {
   return *tape;
 }
 
-Tape::Tape() { nodes_.reserve(kInitialNodes); }
+Tape::Tape() {
+  nodes_.reserve(kInitialNodes);
+}
 
 Node& Tape::push(Op op, Shape shape) {
   if (size_ == nodes_.size()) {
@@ -195,16 +203,14 @@ void Tape::backward_node(Node& n) {
     case Op::kConstant:
     case Op::kVariable:
     case Op::kParameter:
-    case Op::kReshape:       // shares its input's gradient storage
+    case Op::kReshape:  // shares its input's gradient storage
     case Op::kStopGradient:  // never requires a gradient
       return;
     case Op::kLinear:
       linear_backward(o.in(0), o.in(1), o.dy(), o.din(0), o.din(1),
                       o.has(2) ? o.din(2) : o.no_grad());
       return;
-    case Op::kMatmul:
-      matmul_backward(o.in(0), o.in(1), o.dy(), o.din(0), o.din(1));
-      return;
+    case Op::kMatmul: matmul_backward(o.in(0), o.in(1), o.dy(), o.din(0), o.din(1)); return;
     case Op::kAdd:
     case Op::kSub:
     case Op::kMul:
@@ -228,49 +234,27 @@ void Tape::backward_node(Node& n) {
     case Op::kElu:
     case Op::kTanh:
     case Op::kSigmoid:
-    case Op::kSoftplus:
-      pointwise_backward(n.op, n.args, o.in(0), o.y(), o.dy(), o.din(0));
-      return;
-    case Op::kSoftmax:
-      softmax_backward(o.y(), o.dy(), o.din(0));
-      return;
-    case Op::kLogSoftmax:
-      log_softmax_backward(o.y(), o.dy(), o.din(0));
-      return;
-    case Op::kSum:
-      sum_backward(n.args.dim, o.dy(), o.din(0));
-      return;
-    case Op::kMean:
-      mean_backward(n.args.dim, o.dy(), o.din(0));
-      return;
-    case Op::kGather:
-      gather_backward(n.indices, o.dy(), o.din(0));
-      return;
-    case Op::kConcat:
-      concat_backward(n.args.dim, o.dy(), o.din(0), o.din(1));
-      return;
+    case Op::kSoftplus: pointwise_backward(n.op, n.args, o.in(0), o.y(), o.dy(), o.din(0)); return;
+    case Op::kSoftmax: softmax_backward(o.y(), o.dy(), o.din(0)); return;
+    case Op::kLogSoftmax: log_softmax_backward(o.y(), o.dy(), o.din(0)); return;
+    case Op::kSum: sum_backward(n.args.dim, o.dy(), o.din(0)); return;
+    case Op::kMean: mean_backward(n.args.dim, o.dy(), o.din(0)); return;
+    case Op::kGather: gather_backward(n.indices, o.dy(), o.din(0)); return;
+    case Op::kConcat: concat_backward(n.args.dim, o.dy(), o.din(0), o.din(1)); return;
     case Op::kConv2d:
       conv2d_backward(n.args.conv, n.saved, n.scratch, o.in(1), o.dy(), o.din(0), o.din(1),
                       o.has(2) ? o.din(2) : o.no_grad());
       return;
-    case Op::kMaxPool2d:
-      max_pool2d_backward(n.indices, o.dy(), o.din(0));
-      return;
-    case Op::kDropout:
-      dropout_backward(n.saved, o.dy(), o.din(0));
-      return;
+    case Op::kMaxPool2d: max_pool2d_backward(n.indices, o.dy(), o.din(0)); return;
+    case Op::kDropout: dropout_backward(n.saved, o.dy(), o.din(0)); return;
     case Op::kLayerNorm:
       layer_norm_backward(o.in(0), o.in(1), n.saved, o.dy(), o.din(0), o.din(1), o.din(2));
       return;
-    case Op::kMseLoss:
-      mse_loss_backward(o.in(0), o.in(1), o.dy(), o.din(0), o.din(1));
-      return;
+    case Op::kMseLoss: mse_loss_backward(o.in(0), o.in(1), o.dy(), o.din(0), o.din(1)); return;
     case Op::kHuberLoss:
       huber_loss_backward(n.args.alpha, o.in(0), o.in(1), o.dy(), o.din(0), o.din(1));
       return;
-    case Op::kCrossEntropy:
-      cross_entropy_backward(n.saved, n.indices, o.dy(), o.din(0));
-      return;
+    case Op::kCrossEntropy: cross_entropy_backward(n.saved, n.indices, o.dy(), o.din(0)); return;
     case Op::kCategoricalLogProb:
       categorical_log_prob_backward(n.saved, n.indices, o.dy(), o.din(0));
       return;
@@ -278,16 +262,13 @@ void Tape::backward_node(Node& n) {
       categorical_entropy_backward(n.saved, o.y(), o.dy(), o.din(0));
       return;
     case Op::kGaussianLogProb:
-      gaussian_log_prob_backward(o.in(0), o.in(1), o.in(2), o.dy(), o.din(0), o.din(1),
-                                 o.din(2));
+      gaussian_log_prob_backward(o.in(0), o.in(1), o.in(2), o.dy(), o.din(0), o.din(1), o.din(2));
       return;
-    case Op::kGaussianEntropy:
-      gaussian_entropy_backward(o.dy(), o.din(0));
-      return;
+    case Op::kGaussianEntropy: gaussian_entropy_backward(o.dy(), o.din(0)); return;
     case Op::kCustom: {
-      const std::array<ConstMatrixMap, Node::kMaxInputs> inputs{
-          o.has(0) ? o.in(0) : o.none(), o.has(1) ? o.in(1) : o.none(),
-          o.has(2) ? o.in(2) : o.none()};
+      const std::array<ConstMatrixMap, Node::kMaxInputs> inputs{o.has(0) ? o.in(0) : o.none(),
+                                                                o.has(1) ? o.in(1) : o.none(),
+                                                                o.has(2) ? o.in(2) : o.none()};
       std::array<MatrixMap, Node::kMaxInputs> grads{o.has(0) ? o.din(0) : o.no_grad(),
                                                     o.has(1) ? o.din(1) : o.no_grad(),
                                                     o.has(2) ? o.din(2) : o.no_grad()};

@@ -156,12 +156,12 @@ struct Node {
   std::array<std::int32_t, kMaxInputs> inputs{-1, -1, -1};
   Shape shape;
   Scalar* value = nullptr;  // into value_buffer, a ParamStore, or an input (views)
-  Scalar* grad = nullptr;   // likewise; null until backward
+  Scalar* grad = nullptr;  // likewise; null until backward
   OpArgs args;
   Matrix value_buffer;
   Matrix grad_buffer;
-  Matrix saved;                       // whatever the backward needs beyond inputs and output
-  Matrix scratch;                     // temporary space for the backward
+  Matrix saved;  // whatever the backward needs beyond inputs and output
+  Matrix scratch;  // temporary space for the backward
   std::vector<std::int32_t> indices;  // gather/label indices, max-pool argmax
 };
 

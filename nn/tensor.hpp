@@ -2,8 +2,9 @@
 // Scalar is float; the gradient-check build compiles the same sources with RL_NN_DOUBLE.
 #pragma once
 
-#include <Eigen/Core>
 #include <cstdint>
+
+#include <Eigen/Core>
 
 namespace rl::nn {
 

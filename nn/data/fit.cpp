@@ -33,13 +33,13 @@ FitReport fit_classifier(Sequential& net, const Dataset& train, const Dataset& v
         "fit_classifier: the training and validation sets must not be empty");
   check(train.inputs.cols() == net.in_features(), "fit_classifier: examples have ",
         train.inputs.cols(), " features but the network expects ", net.in_features());
-  check(net.out_features() == train.classes, "fit_classifier: the network has ",
-        net.out_features(), " outputs for ", train.classes, " classes");
+  check(net.out_features() == train.classes, "fit_classifier: the network has ", net.out_features(),
+        " outputs for ", train.classes, " classes");
   check(config.batch_size > 0 && config.max_epochs > 0,
         "fit_classifier: batch_size and max_epochs must be positive");
 
-  AdamW optimizer(net.params(), {.learning_rate = config.learning_rate,
-                                 .weight_decay = config.weight_decay});
+  AdamW optimizer(net.params(),
+                  {.learning_rate = config.learning_rate, .weight_decay = config.weight_decay});
   EarlyStopping stopper(config.early_stopping);
   Rng rng(config.seed);
   Tape tape;

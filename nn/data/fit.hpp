@@ -13,18 +13,20 @@
 namespace rl::nn {
 
 struct FitConfig {
-  int max_epochs = 30;                 ///< upper bound on passes over the training set
-  Index batch_size = 64;               ///< examples per gradient step
-  double learning_rate = 1e-3;         ///< Adam step size
-  double weight_decay = 0;             ///< AdamW decoupled weight decay
-  EarlyStoppingConfig early_stopping{  ///< on validation accuracy
-      .patience = 3, .min_delta = 0, .maximize = true};
-  std::uint64_t seed = 0;              ///< shuffling order
+  int max_epochs = 30;  ///< upper bound on passes over the training set
+  Index batch_size = 64;  ///< examples per gradient step
+  double learning_rate = 1e-3;  ///< Adam step size
+  double weight_decay = 0;  ///< AdamW decoupled weight decay
+  EarlyStoppingConfig early_stopping{///< on validation accuracy
+                                     .patience = 3,
+                                     .min_delta = 0,
+                                     .maximize = true};
+  std::uint64_t seed = 0;  ///< shuffling order
 };
 
 struct EpochReport {
   int epoch = 0;
-  double train_loss = 0;           ///< mean cross-entropy over the epoch's batches
+  double train_loss = 0;  ///< mean cross-entropy over the epoch's batches
   double validation_accuracy = 0;  ///< fraction of the validation set classified correctly
 };
 

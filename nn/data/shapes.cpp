@@ -18,14 +18,11 @@ bool ink(ShapeKind kind, double x, double y, double s) {
   switch (kind) {
     case kSquare:  // outline, one pixel thick
       return x == 0 || y == 0 || x == s - 1 || y == s - 1;
-    case kDisc:
-      return (x - c) * (x - c) + (y - c) * (y - c) <= (c + 0.3) * (c + 0.3);
+    case kDisc: return (x - c) * (x - c) + (y - c) * (y - c) <= (c + 0.3) * (c + 0.3);
     case kTriangle:  // apex at the top, base at the bottom
       return std::abs(x - c) <= y / 2 + 0.25;
-    case kPlus:
-      return std::abs(x - c) < 0.75 || std::abs(y - c) < 0.75;
-    case kCross:
-      return std::abs(x - y) < 0.75 || std::abs(x + y - (s - 1)) < 0.75;
+    case kPlus: return std::abs(x - c) < 0.75 || std::abs(y - c) < 0.75;
+    case kCross: return std::abs(x - y) < 0.75 || std::abs(x + y - (s - 1)) < 0.75;
   }
   return false;
 }

@@ -20,10 +20,10 @@ struct Dataset {
 };
 
 struct ShapesConfig {
-  Index count = 1000;        ///< number of images
-  Index image_size = 12;     ///< images are image_size x image_size, one channel
-  double noise = 0.15;       ///< standard deviation of the added pixel noise
-  std::uint64_t seed = 0;    ///< the same seed gives the same images
+  Index count = 1000;  ///< number of images
+  Index image_size = 12;  ///< images are image_size x image_size, one channel
+  double noise = 0.15;  ///< standard deviation of the added pixel noise
+  std::uint64_t seed = 0;  ///< the same seed gives the same images
 };
 
 constexpr Index kShapeClasses = 5;

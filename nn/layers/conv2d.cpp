@@ -8,8 +8,8 @@ Conv2d Conv2d::create(ParamStore& store, const std::string& name, ImageShape inp
                       Index out_channels, Index kernel, Index stride, Index padding, Rng& rng,
                       Init weight_init, Init bias_init, bool bias) {
   Conv2d layer;
-  layer.geometry = {input.channels, input.height, input.width, out_channels, kernel, stride,
-                    padding};
+  layer.geometry = {input.channels, input.height, input.width, out_channels,
+                    kernel,         stride,       padding};
   validate(layer.geometry);
   layer.has_bias = bias;
   layer.weight = store.add(name + ".weight", out_channels, layer.geometry.patch_size());

@@ -12,7 +12,7 @@ namespace rl::nn {
 struct Conv2d {
   Conv2dGeometry geometry;
   Param weight;  ///< (out_channels, in_channels * kernel * kernel)
-  Param bias;    ///< (1, out_channels); size 0 without bias
+  Param bias;  ///< (1, out_channels); size 0 without bias
   bool has_bias = true;
 
   /// Adds "<name>.weight" and "<name>.bias"; the defaults reproduce PyTorch's initialisation.

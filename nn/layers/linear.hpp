@@ -11,7 +11,7 @@ namespace rl::nn {
 
 struct Linear {
   Param weight;  ///< (out_features, in_features)
-  Param bias;    ///< (1, out_features); size 0 without bias
+  Param bias;  ///< (1, out_features); size 0 without bias
   bool has_bias = true;
 
   /// Adds "<name>.weight" and "<name>.bias" to store and initialises them. The bias initialiser

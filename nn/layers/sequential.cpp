@@ -36,7 +36,9 @@ constexpr Activation kAllActivations[] = {
     Activation::kIdentity, Activation::kRelu,    Activation::kLeakyRelu, Activation::kElu,
     Activation::kTanh,     Activation::kSigmoid, Activation::kSoftplus};
 
-MatrixMap as_map(Matrix& m) { return {m.data(), m.rows(), m.cols()}; }
+MatrixMap as_map(Matrix& m) {
+  return {m.data(), m.rows(), m.cols()};
+}
 
 }  // namespace
 
@@ -85,8 +87,8 @@ Sequential::Sequential(Index in_features, std::uint64_t seed)
 
 Sequential::Sequential(ImageShape input, std::uint64_t seed)
     : in_features_(input.size()), features_(input.size()), image_(input), rng_(seed) {
-  check(input.channels > 0 && input.height > 0 && input.width > 0,
-        "Sequential: image shape (", input.channels, ", ", input.height, ", ", input.width,
+  check(input.channels > 0 && input.height > 0 && input.width > 0, "Sequential: image shape (",
+        input.channels, ", ", input.height, ", ", input.width,
         ") must be positive (channels, height, width)");
 }
 
@@ -212,8 +214,7 @@ ConstMatrixMap Sequential::predict(const ConstMatrixRef& x) {
             }
           } else if constexpr (std::is_same_v<L, LayerNormLayer>) {
             layer_norm_forward(l.eps, in, std::as_const(params_).value(l.gamma),
-                               std::as_const(params_).value(l.beta),
-                               scratch_[i], as_map(out));
+                               std::as_const(params_).value(l.beta), scratch_[i], as_map(out));
           } else {
             produced = false;  // dropout is the identity at inference
           }

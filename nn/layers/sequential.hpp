@@ -32,7 +32,7 @@ struct MaxPool2dLayer {
 };
 struct LayerNormLayer {
   Param gamma;  ///< (1, F), initialised to 1
-  Param beta;   ///< (1, F), initialised to 0
+  Param beta;  ///< (1, F), initialised to 0
   Scalar eps = Scalar(1e-5);
 };
 struct DropoutLayer {
@@ -107,14 +107,14 @@ class Sequential {
 
 /// A multilayer perceptron: sizes = {in, hidden..., out}.
 struct MlpSpec {
-  std::vector<Index> sizes;                       ///< layer widths, input first
-  Activation hidden = Activation::kRelu;          ///< after every hidden layer
-  Activation output = Activation::kIdentity;      ///< after the last layer
-  Init hidden_init = Init::torch_default();       ///< hidden weight initialiser
-  Init output_init = Init::torch_default();       ///< last-layer weight initialiser
-  Init bias_init = Init::torch_default();         ///< every bias
-  bool layer_norm = false;                        ///< LayerNorm before each hidden activation
-  Scalar dropout = 0;                             ///< dropout after each hidden activation
+  std::vector<Index> sizes;  ///< layer widths, input first
+  Activation hidden = Activation::kRelu;  ///< after every hidden layer
+  Activation output = Activation::kIdentity;  ///< after the last layer
+  Init hidden_init = Init::torch_default();  ///< hidden weight initialiser
+  Init output_init = Init::torch_default();  ///< last-layer weight initialiser
+  Init bias_init = Init::torch_default();  ///< every bias
+  bool layer_norm = false;  ///< LayerNorm before each hidden activation
+  Scalar dropout = 0;  ///< dropout after each hidden activation
 };
 Sequential mlp(const MlpSpec& spec, std::uint64_t seed = 0);
 
@@ -129,14 +129,14 @@ struct ConvSpec {
 
 /// Convolutions, flatten, then an MLP head: e.g. MinAtar's 4x10x10 -> conv16 3x3 -> 128 -> 6.
 struct CnnSpec {
-  ImageShape input;                           ///< channels, height, width
-  std::vector<ConvSpec> convs;                ///< the convolutional torso
-  std::vector<Index> hidden;                  ///< widths of the hidden linear layers
-  Index outputs = 0;                          ///< width of the last layer
+  ImageShape input;  ///< channels, height, width
+  std::vector<ConvSpec> convs;  ///< the convolutional torso
+  std::vector<Index> hidden;  ///< widths of the hidden linear layers
+  Index outputs = 0;  ///< width of the last layer
   Activation activation = Activation::kRelu;  ///< after every conv and hidden layer
-  Init hidden_init = Init::torch_default();   ///< conv and hidden weight initialiser
-  Init output_init = Init::torch_default();   ///< last-layer weight initialiser
-  Init bias_init = Init::torch_default();     ///< every bias
+  Init hidden_init = Init::torch_default();  ///< conv and hidden weight initialiser
+  Init output_init = Init::torch_default();  ///< last-layer weight initialiser
+  Init bias_init = Init::torch_default();  ///< every bias
 };
 Sequential cnn(const CnnSpec& spec, std::uint64_t seed = 0);
 

@@ -101,9 +101,8 @@ void forward_with(const ConstMatrixMap& a, const ConstMatrixMap& b, MatrixMap y)
     return;
   }
   for (Index r = 0; r < rows; ++r) {
-    for_each_row(a, b, r, cols, [&](const auto& ar, const auto& br) {
-      y.row(r).array() = F::forward(ar, br);
-    });
+    for_each_row(a, b, r, cols,
+                 [&](const auto& ar, const auto& br) { y.row(r).array() = F::forward(ar, br); });
   }
 }
 
@@ -167,11 +166,23 @@ void broadcast_backward(Op op, const ConstMatrixMap& a, const ConstMatrixMap& b,
   dispatch(op, [&]<class F>(F) { backward_with<F>(a, b, dy, da, db); });
 }
 
-Var add(Var a, Var b) { return record_binary(Op::kAdd, a, b); }
-Var sub(Var a, Var b) { return record_binary(Op::kSub, a, b); }
-Var mul(Var a, Var b) { return record_binary(Op::kMul, a, b); }
-Var div(Var a, Var b) { return record_binary(Op::kDiv, a, b); }
-Var minimum(Var a, Var b) { return record_binary(Op::kMinimum, a, b); }
-Var maximum(Var a, Var b) { return record_binary(Op::kMaximum, a, b); }
+Var add(Var a, Var b) {
+  return record_binary(Op::kAdd, a, b);
+}
+Var sub(Var a, Var b) {
+  return record_binary(Op::kSub, a, b);
+}
+Var mul(Var a, Var b) {
+  return record_binary(Op::kMul, a, b);
+}
+Var div(Var a, Var b) {
+  return record_binary(Op::kDiv, a, b);
+}
+Var minimum(Var a, Var b) {
+  return record_binary(Op::kMinimum, a, b);
+}
+Var maximum(Var a, Var b) {
+  return record_binary(Op::kMaximum, a, b);
+}
 
 }  // namespace rl::nn

@@ -12,8 +12,8 @@ void validate(const Conv2dGeometry& g) {
         ", stride = ", g.stride, ", padding = ", g.padding,
         " need kernel > 0, stride > 0, padding >= 0");
   check(g.kernel <= g.height + 2 * g.padding && g.kernel <= g.width + 2 * g.padding,
-        "conv2d: kernel ", g.kernel, " is larger than the padded image (", g.height, " x ",
-        g.width, " with padding ", g.padding, "); use a smaller kernel or more padding");
+        "conv2d: kernel ", g.kernel, " is larger than the padded image (", g.height, " x ", g.width,
+        " with padding ", g.padding, "); use a smaller kernel or more padding");
 }
 
 void validate(const Pool2dGeometry& g) {
@@ -64,8 +64,8 @@ void conv2d_forward(const Conv2dGeometry& g, const Matrix& cols, const ConstMatr
 
 // Per sample: dW += dy_b cols_b,  db += row sums of dy_b,  dcols_b = dy_b^T W folded back into dx
 void conv2d_backward(const Conv2dGeometry& g, const Matrix& cols, Matrix& scratch,
-                     const ConstMatrixMap& w, const ConstMatrixMap& dy, MatrixMap dx,
-                     MatrixMap dw, MatrixMap db) {
+                     const ConstMatrixMap& w, const ConstMatrixMap& dy, MatrixMap dx, MatrixMap dw,
+                     MatrixMap db) {
   const Index oh = g.out_height();
   const Index ow = g.out_width();
   const Index spatial = oh * ow;

@@ -27,8 +27,8 @@ void conv2d_forward(const Conv2dGeometry& g, const Matrix& cols, const ConstMatr
                     const ConstMatrixMap& b, MatrixMap y);
 /// scratch: reusable space for one sample's column gradient.
 void conv2d_backward(const Conv2dGeometry& g, const Matrix& cols, Matrix& scratch,
-                     const ConstMatrixMap& w, const ConstMatrixMap& dy, MatrixMap dx,
-                     MatrixMap dw, MatrixMap db);
+                     const ConstMatrixMap& w, const ConstMatrixMap& dy, MatrixMap dx, MatrixMap dw,
+                     MatrixMap db);
 /// argmax (when not null) receives, per output element, the position of the maximum within its
 /// input row, for the backward.
 void max_pool2d_forward(const Pool2dGeometry& g, const ConstMatrixMap& x, MatrixMap y,

@@ -11,8 +11,8 @@ Var custom(const CustomOp& op, std::initializer_list<Var> inputs, Shape output_s
         "': takes 1 to ", Node::kMaxInputs, " inputs, got ", inputs.size());
   check(op.forward != nullptr && op.backward != nullptr, "custom op '", op.name,
         "': both forward and backward must be set");
-  check(output_shape.rows > 0 && output_shape.cols > 0, "custom op '", op.name,
-        "': output shape ", output_shape, " must be positive");
+  check(output_shape.rows > 0 && output_shape.cols > 0, "custom op '", op.name, "': output shape ",
+        output_shape, " must be positive");
   Tape& tape = tape_of(inputs, op.name);
   OpArgs args;
   args.custom = &op;

@@ -1,6 +1,5 @@
 #include "nn/ops/distributions.hpp"
 
-
 #include "nn/error.hpp"
 #include "nn/ops/indexing.hpp"
 #include "nn/ops/softmax.hpp"
@@ -10,7 +9,9 @@ namespace rl::nn {
 namespace {
 constexpr Scalar kHalfLogTwoPi = Scalar(0.91893853320467274178);  // 0.5 log(2 pi)
 
-MatrixMap as_map(Matrix& m) { return {m.data(), m.rows(), m.cols()}; }
+MatrixMap as_map(Matrix& m) {
+  return {m.data(), m.rows(), m.cols()};
+}
 }  // namespace
 
 void categorical_log_prob_forward(const ConstMatrixMap& logits,
@@ -115,8 +116,8 @@ Var categorical_entropy(Var logits) {
 
 Var gaussian_log_prob(Var mean, Var log_std, Var action) {
   Tape& tape = tape_of({mean, log_std, action}, "gaussian_log_prob");
-  check(action.shape() == mean.shape(), "gaussian_log_prob: action ", action.shape(),
-        " and mean ", mean.shape(), " must have the same shape");
+  check(action.shape() == mean.shape(), "gaussian_log_prob: action ", action.shape(), " and mean ",
+        mean.shape(), " must have the same shape");
   check(log_std.cols() == mean.cols() && (log_std.rows() == 1 || log_std.rows() == mean.rows()),
         "gaussian_log_prob: log_std ", log_std.shape(), " must be (1, ", mean.cols(), ") or ",
         mean.shape());

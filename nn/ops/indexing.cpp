@@ -4,8 +4,7 @@
 
 namespace rl::nn {
 
-void check_indices(std::span<const std::int32_t> index, Index rows, Index classes,
-                   const char* op) {
+void check_indices(std::span<const std::int32_t> index, Index rows, Index classes, const char* op) {
   check(static_cast<Index>(index.size()) == rows, op, ": got ", index.size(),
         " indices for a batch of ", rows, " rows; pass one index per row");
   for (size_t i = 0; i < index.size(); ++i) {
@@ -20,8 +19,7 @@ void gather_forward(std::span<const std::int32_t> index, const ConstMatrixMap& x
   }
 }
 
-void gather_backward(std::span<const std::int32_t> index, const ConstMatrixMap& dy,
-                     MatrixMap dx) {
+void gather_backward(std::span<const std::int32_t> index, const ConstMatrixMap& dy, MatrixMap dx) {
   if (dx.data() == nullptr) {
     return;
   }
@@ -89,16 +87,17 @@ Var concat(Var a, Var b, int dim) {
 
 Var reshape(Var x, Index rows, Index cols) {
   Tape& tape = tape_of({x}, "reshape");
-  check(rows > 0 && cols > 0 && rows * cols == x.shape().size(), "reshape: cannot view ",
-        x.shape(), " as (", rows, ", ", cols, "); the number of elements must stay ",
-        x.shape().size());
+  check(rows > 0 && cols > 0 && rows * cols == x.shape().size(), "reshape: cannot view ", x.shape(),
+        " as (", rows, ", ", cols, "); the number of elements must stay ", x.shape().size());
   if (Shape{rows, cols} == x.shape()) {
     return x;
   }
   return tape.record_view(Op::kReshape, x, {rows, cols}, x.requires_grad());
 }
 
-Var flatten(Var x) { return x; }
+Var flatten(Var x) {
+  return x;
+}
 
 Var stop_gradient(Var x) {
   Tape& tape = tape_of({x}, "stop_gradient");

@@ -24,9 +24,9 @@ void layer_norm_forward(Scalar eps, const ConstMatrixMap& x, const ConstMatrixMa
 
 // With xhat = (x - mean) * rstd and g = dy * gamma:
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  dgamma = sum dy * xhat,  dbeta = sum dy
-void layer_norm_backward(const ConstMatrixMap& x, const ConstMatrixMap& gamma,
-                         const Matrix& stats, const ConstMatrixMap& dy, MatrixMap dx,
-                         MatrixMap dgamma, MatrixMap dbeta) {
+void layer_norm_backward(const ConstMatrixMap& x, const ConstMatrixMap& gamma, const Matrix& stats,
+                         const ConstMatrixMap& dy, MatrixMap dx, MatrixMap dgamma,
+                         MatrixMap dbeta) {
   const auto features = static_cast<Scalar>(x.cols());
   for (Index r = 0; r < x.rows(); ++r) {
     const Scalar mean = stats(r, 0);

@@ -12,8 +12,7 @@ Var layer_norm(Var x, Var gamma, Var beta, Scalar eps = Scalar(1e-5));
 /// stats receives (B, 2): each row's mean and 1 / sqrt(variance + eps).
 void layer_norm_forward(Scalar eps, const ConstMatrixMap& x, const ConstMatrixMap& gamma,
                         const ConstMatrixMap& beta, Matrix& stats, MatrixMap y);
-void layer_norm_backward(const ConstMatrixMap& x, const ConstMatrixMap& gamma,
-                         const Matrix& stats, const ConstMatrixMap& dy, MatrixMap dx,
-                         MatrixMap dgamma, MatrixMap dbeta);
+void layer_norm_backward(const ConstMatrixMap& x, const ConstMatrixMap& gamma, const Matrix& stats,
+                         const ConstMatrixMap& dy, MatrixMap dx, MatrixMap dgamma, MatrixMap dbeta);
 
 }  // namespace rl::nn

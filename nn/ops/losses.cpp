@@ -7,8 +7,12 @@
 namespace rl::nn {
 
 namespace {
-ConstArrayMap flat(const ConstMatrixMap& m) { return {m.data(), m.size()}; }
-ArrayMap flat(MatrixMap& m) { return {m.data(), m.size()}; }
+ConstArrayMap flat(const ConstMatrixMap& m) {
+  return {m.data(), m.size()};
+}
+ArrayMap flat(MatrixMap& m) {
+  return {m.data(), m.size()};
+}
 }  // namespace
 
 void mse_loss_forward(const ConstMatrixMap& p, const ConstMatrixMap& t, MatrixMap y) {

@@ -169,34 +169,62 @@ void pointwise_forward(Op op, const OpArgs& args, const ConstMatrixMap& x, Matri
   dispatch(op, [&]<class F>(F) { forward_with<F>(args, x, y); });
 }
 
-void pointwise_backward(Op op, const OpArgs& args, const ConstMatrixMap& x,
-                        const ConstMatrixMap& y, const ConstMatrixMap& dy, MatrixMap dx) {
+void pointwise_backward(Op op, const OpArgs& args, const ConstMatrixMap& x, const ConstMatrixMap& y,
+                        const ConstMatrixMap& dy, MatrixMap dx) {
   if (dx.data() == nullptr) {
     return;
   }
   dispatch(op, [&]<class F>(F) { backward_with<F>(args, x, y, dy, dx); });
 }
 
-Var add_scalar(Var x, Scalar s) { return record_pointwise(Op::kAddScalar, x, s); }
-Var mul_scalar(Var x, Scalar s) { return record_pointwise(Op::kMulScalar, x, s); }
-Var pow(Var x, Scalar exponent) { return record_pointwise(Op::kPow, x, exponent); }
+Var add_scalar(Var x, Scalar s) {
+  return record_pointwise(Op::kAddScalar, x, s);
+}
+Var mul_scalar(Var x, Scalar s) {
+  return record_pointwise(Op::kMulScalar, x, s);
+}
+Var pow(Var x, Scalar exponent) {
+  return record_pointwise(Op::kPow, x, exponent);
+}
 Var clamp(Var x, Scalar lo, Scalar hi) {
   check(lo <= hi, "clamp: lower bound ", lo, " is above upper bound ", hi);
   return record_pointwise(Op::kClamp, x, lo, hi);
 }
-Var neg(Var x) { return record_pointwise(Op::kNeg, x); }
-Var exp(Var x) { return record_pointwise(Op::kExp, x); }
-Var log(Var x) { return record_pointwise(Op::kLog, x); }
-Var sqrt(Var x) { return record_pointwise(Op::kSqrt, x); }
-Var square(Var x) { return record_pointwise(Op::kSquare, x); }
-Var abs(Var x) { return record_pointwise(Op::kAbs, x); }
-Var relu(Var x) { return record_pointwise(Op::kRelu, x); }
+Var neg(Var x) {
+  return record_pointwise(Op::kNeg, x);
+}
+Var exp(Var x) {
+  return record_pointwise(Op::kExp, x);
+}
+Var log(Var x) {
+  return record_pointwise(Op::kLog, x);
+}
+Var sqrt(Var x) {
+  return record_pointwise(Op::kSqrt, x);
+}
+Var square(Var x) {
+  return record_pointwise(Op::kSquare, x);
+}
+Var abs(Var x) {
+  return record_pointwise(Op::kAbs, x);
+}
+Var relu(Var x) {
+  return record_pointwise(Op::kRelu, x);
+}
 Var leaky_relu(Var x, Scalar negative_slope) {
   return record_pointwise(Op::kLeakyRelu, x, negative_slope);
 }
-Var elu(Var x, Scalar alpha) { return record_pointwise(Op::kElu, x, alpha); }
-Var tanh(Var x) { return record_pointwise(Op::kTanh, x); }
-Var sigmoid(Var x) { return record_pointwise(Op::kSigmoid, x); }
-Var softplus(Var x) { return record_pointwise(Op::kSoftplus, x); }
+Var elu(Var x, Scalar alpha) {
+  return record_pointwise(Op::kElu, x, alpha);
+}
+Var tanh(Var x) {
+  return record_pointwise(Op::kTanh, x);
+}
+Var sigmoid(Var x) {
+  return record_pointwise(Op::kSigmoid, x);
+}
+Var softplus(Var x) {
+  return record_pointwise(Op::kSoftplus, x);
+}
 
 }  // namespace rl::nn

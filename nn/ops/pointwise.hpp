@@ -27,7 +27,7 @@ Var softplus(Var x);  ///< log(1 + e^x), computed without overflow
 
 // Kernels for any pointwise op (op is one of the Op values listed above).
 void pointwise_forward(Op op, const OpArgs& args, const ConstMatrixMap& x, MatrixMap y);
-void pointwise_backward(Op op, const OpArgs& args, const ConstMatrixMap& x,
-                        const ConstMatrixMap& y, const ConstMatrixMap& dy, MatrixMap dx);
+void pointwise_backward(Op op, const OpArgs& args, const ConstMatrixMap& x, const ConstMatrixMap& y,
+                        const ConstMatrixMap& dy, MatrixMap dx);
 
 }  // namespace rl::nn

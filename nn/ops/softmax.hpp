@@ -5,7 +5,7 @@
 
 namespace rl::nn {
 
-Var softmax(Var x);      ///< (B, C) -> (B, C), each row sums to 1
+Var softmax(Var x);  ///< (B, C) -> (B, C), each row sums to 1
 Var log_softmax(Var x);  ///< (B, C) -> (B, C), log of softmax computed without overflow
 
 void softmax_forward(const ConstMatrixMap& x, MatrixMap y);

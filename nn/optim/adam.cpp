@@ -67,9 +67,11 @@ StateDict Adam::state_dict() const {
 }
 
 void Adam::load_state_dict(const StateDict& dict) {
+  std::vector<Vector> m = loaded_buffers(dict, "exp_avg", m_);
+  std::vector<Vector> v = loaded_buffers(dict, "exp_avg_sq", v_);
   Optimizer::load_state_dict(dict);
-  load_buffers(dict, "exp_avg", m_);
-  load_buffers(dict, "exp_avg_sq", v_);
+  m_ = std::move(m);
+  v_ = std::move(v);
 }
 
 }  // namespace rl::nn

@@ -8,10 +8,10 @@ namespace rl::nn {
 
 struct AdamConfig {
   double learning_rate = 1e-3;  ///< step size
-  double beta1 = 0.9;           ///< decay of the first-moment (mean) estimate
-  double beta2 = 0.999;         ///< decay of the second-moment (uncentred variance) estimate
-  double eps = 1e-8;            ///< added to the denominator for stability
-  double weight_decay = 0;      ///< L2 penalty for Adam; decoupled decay for AdamW
+  double beta1 = 0.9;  ///< decay of the first-moment (mean) estimate
+  double beta2 = 0.999;  ///< decay of the second-moment (uncentred variance) estimate
+  double eps = 1e-8;  ///< added to the denominator for stability
+  double weight_decay = 0;  ///< L2 penalty for Adam; decoupled decay for AdamW
 };
 
 class Adam : public Optimizer {

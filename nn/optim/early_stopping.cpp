@@ -17,8 +17,8 @@ EarlyStopping::EarlyStopping(const EarlyStoppingConfig& config)
 bool EarlyStopping::update(double metric, const ParamStore& params) {
   check(std::isfinite(metric), "early stopping: the validation metric is ", metric,
         "; training diverged (lower the learning rate or clip gradients)");
-  const bool improved = config_.maximize ? metric > best_ + config_.min_delta
-                                         : metric < best_ - config_.min_delta;
+  const bool improved =
+      config_.maximize ? metric > best_ + config_.min_delta : metric < best_ - config_.min_delta;
   if (improved) {
     best_ = metric;
     best_evaluation_ = evaluations_;

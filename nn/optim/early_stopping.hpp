@@ -11,9 +11,9 @@
 namespace rl::nn {
 
 struct EarlyStoppingConfig {
-  int patience = 5;         ///< evaluations without improvement before stopping
-  double min_delta = 0;     ///< smallest change that counts as an improvement
-  bool maximize = false;    ///< true for accuracy-like metrics, false for losses
+  int patience = 5;  ///< evaluations without improvement before stopping
+  double min_delta = 0;  ///< smallest change that counts as an improvement
+  bool maximize = false;  ///< true for accuracy-like metrics, false for losses
 };
 
 class EarlyStopping {

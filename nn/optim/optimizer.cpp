@@ -53,8 +53,11 @@ StateDict Optimizer::state_dict() const {
 }
 
 void Optimizer::load_state_dict(const StateDict& dict) {
-  steps_ = static_cast<std::int64_t>(dict.scalar("steps"));
-  set_learning_rate(dict.scalar("learning_rate"));
+  const double steps = dict.scalar("steps");
+  const double lr = dict.scalar("learning_rate");
+  check(steps >= 0, name(), ": checkpoint step count ", steps, " is negative");
+  set_learning_rate(lr);
+  steps_ = static_cast<std::int64_t>(steps);
 }
 
 void Optimizer::save_buffers(StateDict& dict, const std::string& name,
@@ -65,8 +68,9 @@ void Optimizer::save_buffers(StateDict& dict, const std::string& name,
   }
 }
 
-void Optimizer::load_buffers(const StateDict& dict, const std::string& name,
-                             std::vector<Vector>& buffers) const {
+std::vector<Vector> Optimizer::loaded_buffers(const StateDict& dict, const std::string& name,
+                                              const std::vector<Vector>& current) const {
+  std::vector<Vector> buffers = current;
   for (size_t i = 0; i < buffers.size(); ++i) {
     const std::string key = name + "." + std::to_string(i);
     const Matrix& saved = dict.tensor(key);
@@ -75,6 +79,7 @@ void Optimizer::load_buffers(const StateDict& dict, const std::string& name,
           "; load it into an optimiser over the same network");
     buffers[i] = Eigen::Map<const Vector>(saved.data(), saved.size());
   }
+  return buffers;
 }
 
 }  // namespace rl::nn

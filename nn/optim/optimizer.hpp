@@ -32,6 +32,7 @@ class Optimizer {
   /// The step count, learning rate and every state buffer.
   virtual StateDict state_dict() const;
   /// Restores a state saved by the same kind of optimiser over the same parameter layout.
+  /// All or nothing: on a mismatch it throws and leaves the optimiser as it was.
   virtual void load_state_dict(const StateDict& dict);
 
  protected:
@@ -39,8 +40,9 @@ class Optimizer {
   std::vector<Vector> make_buffers() const;
   void save_buffers(StateDict& dict, const std::string& name,
                     const std::vector<Vector>& buffers) const;
-  void load_buffers(const StateDict& dict, const std::string& name,
-                    std::vector<Vector>& buffers) const;
+  /// A copy of `buffers` filled from the dict; throws if an entry is missing or mis-sized.
+  std::vector<Vector> loaded_buffers(const StateDict& dict, const std::string& name,
+                                     const std::vector<Vector>& buffers) const;
   /// Throws if a store grew after the optimiser was created.
   void check_sizes(const std::vector<Vector>& buffers) const;
 

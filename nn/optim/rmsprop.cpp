@@ -10,8 +10,7 @@ RmsProp::RmsProp(std::vector<ParamStore*> params, const RmsPropConfig& config)
         " must be in [0, 1)");
   check(config.eps > 0, "rmsprop: eps = ", config.eps, " must be positive");
   check(config.momentum >= 0, "rmsprop: momentum = ", config.momentum, " must be >= 0");
-  check(config.weight_decay >= 0, "rmsprop: weight_decay = ", config.weight_decay,
-        " must be >= 0");
+  check(config.weight_decay >= 0, "rmsprop: weight_decay = ", config.weight_decay, " must be >= 0");
   square_avg_ = make_buffers();
   if (config.centered) {
     grad_avg_ = make_buffers();
@@ -67,10 +66,13 @@ StateDict RmsProp::state_dict() const {
 }
 
 void RmsProp::load_state_dict(const StateDict& dict) {
+  std::vector<Vector> square_avg = loaded_buffers(dict, "square_avg", square_avg_);
+  std::vector<Vector> grad_avg = loaded_buffers(dict, "grad_avg", grad_avg_);
+  std::vector<Vector> momentum = loaded_buffers(dict, "momentum_buffer", momentum_buf_);
   Optimizer::load_state_dict(dict);
-  load_buffers(dict, "square_avg", square_avg_);
-  load_buffers(dict, "grad_avg", grad_avg_);
-  load_buffers(dict, "momentum_buffer", momentum_buf_);
+  square_avg_ = std::move(square_avg);
+  grad_avg_ = std::move(grad_avg);
+  momentum_buf_ = std::move(momentum);
 }
 
 }  // namespace rl::nn

@@ -8,14 +8,21 @@
 
 namespace rl::nn {
 
+/// Fraction of a schedule done after t of `steps` steps, in [0, 1]; a schedule of no steps is done.
+inline double schedule_progress(std::int64_t t, std::int64_t steps) {
+  if (steps <= 0) {
+    return 1.0;
+  }
+  return std::clamp(static_cast<double>(t) / static_cast<double>(steps), 0.0, 1.0);
+}
+
 /// Goes linearly from start to end over `steps`, then stays at end (CleanRL's annealing).
 struct LinearSchedule {
   double start = 1e-3;
   double end = 0;
   std::int64_t steps = 1;
   double operator()(std::int64_t t) const {
-    const double fraction = std::clamp(static_cast<double>(t) / static_cast<double>(steps), 0.0, 1.0);
-    return start + fraction * (end - start);
+    return start + schedule_progress(t, steps) * (end - start);
   }
 };
 
@@ -26,8 +33,8 @@ struct CosineSchedule {
   double end = 0;
   std::int64_t steps = 1;
   double operator()(std::int64_t t) const {
-    const double fraction = std::clamp(static_cast<double>(t) / static_cast<double>(steps), 0.0, 1.0);
-    return end + 0.5 * (start - end) * (1 + std::cos(std::numbers::pi * fraction));
+    return end +
+           0.5 * (start - end) * (1 + std::cos(std::numbers::pi * schedule_progress(t, steps)));
   }
 };
 

@@ -55,8 +55,9 @@ StateDict Sgd::state_dict() const {
 }
 
 void Sgd::load_state_dict(const StateDict& dict) {
+  std::vector<Vector> velocity = loaded_buffers(dict, "velocity", velocity_);
   Optimizer::load_state_dict(dict);
-  load_buffers(dict, "velocity", velocity_);
+  velocity_ = std::move(velocity);
 }
 
 }  // namespace rl::nn

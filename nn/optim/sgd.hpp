@@ -8,10 +8,10 @@ namespace rl::nn {
 
 struct SgdConfig {
   double learning_rate = 0.01;  ///< step size
-  double momentum = 0;          ///< velocity decay; 0 disables momentum
-  double dampening = 0;         ///< scales the gradient's contribution to the velocity
-  bool nesterov = false;        ///< Nesterov momentum (needs momentum > 0, dampening = 0)
-  double weight_decay = 0;      ///< L2 penalty: adds weight_decay * p to the gradient
+  double momentum = 0;  ///< velocity decay; 0 disables momentum
+  double dampening = 0;  ///< scales the gradient's contribution to the velocity
+  bool nesterov = false;  ///< Nesterov momentum (needs momentum > 0, dampening = 0)
+  double weight_decay = 0;  ///< L2 penalty: adds weight_decay * p to the gradient
 };
 
 class Sgd : public Optimizer {

@@ -1,10 +1,11 @@
 // Every op and loss of nn/ against central finite differences, in the double-precision build of
 // the same sources (rl_nn_f64). Inputs avoid the kinks of non-smooth ops by a margin far larger
 // than the finite-difference step.
-#include <catch2/catch.hpp>
 #include <cstdint>
 #include <numeric>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "nn/functional.hpp"
 #include "nn/layers/sequential.hpp"
@@ -28,7 +29,9 @@ void expect_gradients(const char* what, const test::Builder& f, std::vector<Matr
   CHECK(result.passed);
 }
 
-Matrix positive(Index rows, Index cols, Rng& rng) { return random_matrix(rows, cols, rng, 0.2, 2.0); }
+Matrix positive(Index rows, Index cols, Rng& rng) {
+  return random_matrix(rows, cols, rng, 0.2, 2.0);
+}
 
 TEST_CASE("gradient check fails for a deliberately wrong backward", "[nn][gradcheck]") {
   // y = x^3 as a user-defined op, once with the right derivative and once off by 0.1%.
@@ -39,12 +42,12 @@ TEST_CASE("gradient check fails for a deliberately wrong backward", "[nn][gradch
          std::span<MatrixMap> grads) {
         grads[0].array() += dy.array() * 3 * in[0].array().square();
       }};
-  static const CustomOp slightly_wrong{
-      "cube_wrong", right.forward,
-      [](std::span<const ConstMatrixMap> in, ConstMatrixMap, ConstMatrixMap dy,
-         std::span<MatrixMap> grads) {
-        grads[0].array() += dy.array() * 3.003 * in[0].array().square();
-      }};
+  static const CustomOp slightly_wrong{"cube_wrong", right.forward,
+                                       [](std::span<const ConstMatrixMap> in, ConstMatrixMap,
+                                          ConstMatrixMap dy, std::span<MatrixMap> grads) {
+                                         grads[0].array() +=
+                                             dy.array() * 3.003 * in[0].array().square();
+                                       }};
   static const CustomOp assigns_instead_of_accumulating{
       "cube_assign", right.forward,
       [](std::span<const ConstMatrixMap> in, ConstMatrixMap, ConstMatrixMap dy,
@@ -65,31 +68,27 @@ TEST_CASE("gradient check fails for a deliberately wrong backward", "[nn][gradch
 
 TEST_CASE("linear and matmul gradients match finite differences", "[nn][gradcheck]") {
   Rng rng(2);
-  expect_gradients(
-      "linear with bias",
-      [](std::span<const Var> v) { return linear(v[0], v[1], v[2]); },
-      {random_matrix(5, 4, rng), random_matrix(3, 4, rng), random_matrix(1, 3, rng)});
-  expect_gradients(
-      "linear without bias", [](std::span<const Var> v) { return linear(v[0], v[1]); },
-      {random_matrix(5, 4, rng), random_matrix(3, 4, rng)});
-  expect_gradients(
-      "linear with a constant input",
-      [](std::span<const Var> v) { return linear(v[0], v[1], v[2]); },
-      {random_matrix(5, 4, rng), random_matrix(3, 4, rng), random_matrix(1, 3, rng)},
-      {.differentiable = {false, true, true}});
-  expect_gradients(
-      "matmul", [](std::span<const Var> v) { return matmul(v[0], v[1]); },
-      {random_matrix(3, 5, rng), random_matrix(5, 2, rng)});
+  expect_gradients("linear with bias",
+                   [](std::span<const Var> v) { return linear(v[0], v[1], v[2]); },
+                   {random_matrix(5, 4, rng), random_matrix(3, 4, rng), random_matrix(1, 3, rng)});
+  expect_gradients("linear without bias", [](std::span<const Var> v) { return linear(v[0], v[1]); },
+                   {random_matrix(5, 4, rng), random_matrix(3, 4, rng)});
+  expect_gradients("linear with a constant input",
+                   [](std::span<const Var> v) { return linear(v[0], v[1], v[2]); },
+                   {random_matrix(5, 4, rng), random_matrix(3, 4, rng), random_matrix(1, 3, rng)},
+                   {.differentiable = {false, true, true}});
+  expect_gradients("matmul", [](std::span<const Var> v) { return matmul(v[0], v[1]); },
+                   {random_matrix(3, 5, rng), random_matrix(5, 2, rng)});
 }
 
 TEST_CASE("broadcasting binary op gradients match finite differences", "[nn][gradcheck]") {
   using BinaryFn = Var (*)(Var, Var);
-  const std::pair<const char*, BinaryFn> ops[] = {
-      {"add", add}, {"sub", sub}, {"mul", mul}, {"div", div},
-      {"minimum", minimum}, {"maximum", maximum}};
-  const std::pair<Shape, Shape> shapes[] = {
-      {{4, 3}, {4, 3}}, {{4, 3}, {1, 3}}, {{4, 3}, {4, 1}}, {{4, 3}, {1, 1}},
-      {{1, 3}, {4, 3}}, {{4, 1}, {1, 3}}, {{1, 1}, {4, 3}}};
+  const std::pair<const char*, BinaryFn> ops[] = {{"add", add},         {"sub", sub},
+                                                  {"mul", mul},         {"div", div},
+                                                  {"minimum", minimum}, {"maximum", maximum}};
+  const std::pair<Shape, Shape> shapes[] = {{{4, 3}, {4, 3}}, {{4, 3}, {1, 3}}, {{4, 3}, {4, 1}},
+                                            {{4, 3}, {1, 1}}, {{1, 3}, {4, 3}}, {{4, 1}, {1, 3}},
+                                            {{1, 1}, {4, 3}}};
   Rng rng(3);
   for (const auto& [name, op] : ops) {
     for (const auto& [sa, sb] : shapes) {
@@ -160,14 +159,12 @@ TEST_CASE("reduction, indexing and shape op gradients match finite differences",
   }
   static const std::vector<std::int32_t> index = {2, 0, 1, 2};
   expect_gradients("gather", [](std::span<const Var> v) { return gather(v[0], index); }, {x});
-  expect_gradients("concat columns",
-                   [](std::span<const Var> v) { return concat(v[0], v[1], 1); },
+  expect_gradients("concat columns", [](std::span<const Var> v) { return concat(v[0], v[1], 1); },
                    {x, random_matrix(4, 2, rng)});
   expect_gradients("concat rows", [](std::span<const Var> v) { return concat(v[0], v[1], 0); },
                    {x, random_matrix(2, 3, rng)});
   expect_gradients("reshape then a row-dependent op",
-                   [](std::span<const Var> v) { return softmax(reshape(v[0], 2, 6)) * 2.0; },
-                   {x});
+                   [](std::span<const Var> v) { return softmax(reshape(v[0], 2, 6)) * 2.0; }, {x});
   expect_gradients("flatten", [](std::span<const Var> v) { return tanh(flatten(v[0])); }, {x});
 }
 
@@ -189,8 +186,7 @@ TEST_CASE("convolution and pooling gradients match finite differences", "[nn][gr
     const Matrix b = random_matrix(1, g.out_channels, rng);
     expect_gradients(c.name, [g](std::span<const Var> v) { return conv2d(v[0], v[1], v[2], g); },
                      {x, w, b});
-    expect_gradients(c.name, [g](std::span<const Var> v) { return conv2d(v[0], v[1], g); },
-                     {x, w});
+    expect_gradients(c.name, [g](std::span<const Var> v) { return conv2d(v[0], v[1], g); }, {x, w});
   }
   for (const Pool2dGeometry g : {Pool2dGeometry{2, 4, 6, 2, 2}, Pool2dGeometry{1, 5, 5, 3, 1}}) {
     // a random permutation scaled by 0.01: every window's maximum is unique by a clear margin
@@ -217,8 +213,7 @@ TEST_CASE("dropout and layer norm gradients match finite differences", "[nn][gra
                    },
                    {random_matrix(4, 5, rng)});
   expect_gradients(
-      "layer_norm",
-      [](std::span<const Var> v) { return layer_norm(v[0], v[1], v[2]); },
+      "layer_norm", [](std::span<const Var> v) { return layer_norm(v[0], v[1], v[2]); },
       {random_matrix(4, 5, rng), random_matrix(1, 5, rng, 0.5, 1.5), random_matrix(1, 5, rng)});
 }
 
@@ -226,16 +221,14 @@ TEST_CASE("loss gradients match finite differences", "[nn][gradcheck]") {
   Rng rng(8);
   const Matrix p = random_matrix(4, 3, rng);
   const Matrix t = random_matrix(4, 3, rng);
-  expect_gradients("mse_loss", [](std::span<const Var> v) { return mse_loss(v[0], v[1]); },
-                   {p, t});
+  expect_gradients("mse_loss", [](std::span<const Var> v) { return mse_loss(v[0], v[1]); }, {p, t});
   // Huber with delta 0.5: errors on both sides of the threshold, none within 0.05 of it.
   Matrix huber_target = p;
   for (Index i = 0; i < p.size(); ++i) {
     const double magnitude = (i % 2 == 0 ? 0.1 : 0.7) + 0.3 * rng.uniform();
     huber_target.data()[i] = p.data()[i] + (i % 3 == 0 ? -magnitude : magnitude);
   }
-  expect_gradients("huber_loss",
-                   [](std::span<const Var> v) { return huber_loss(v[0], v[1], 0.5); },
+  expect_gradients("huber_loss", [](std::span<const Var> v) { return huber_loss(v[0], v[1], 0.5); },
                    {p, huber_target});
   static const std::vector<std::int32_t> labels = {0, 2, 1, 2};
   expect_gradients("cross_entropy",
@@ -301,12 +294,14 @@ TEST_CASE("network parameter gradients match finite differences", "[nn][gradchec
       "MLP with layer norm and tanh",
       mlp({.sizes = {3, 5, 4, 2}, .hidden = Activation::kTanh, .layer_norm = true}, 1),
       random_matrix(4, 3, rng));
-  expect_parameter_gradients(
-      "CNN with pooling",
-      cnn({.input = {2, 6, 6}, .convs = {{.channels = 3, .kernel = 3, .padding = 1, .pool = 2}},
-           .hidden = {5}, .outputs = 2, .activation = Activation::kTanh},
-          2),
-      random_matrix(2, 72, rng));
+  expect_parameter_gradients("CNN with pooling",
+                             cnn({.input = {2, 6, 6},
+                                  .convs = {{.channels = 3, .kernel = 3, .padding = 1, .pool = 2}},
+                                  .hidden = {5},
+                                  .outputs = 2,
+                                  .activation = Activation::kTanh},
+                                 2),
+                             random_matrix(2, 72, rng));
 }
 
 }  // namespace

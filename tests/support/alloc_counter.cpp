@@ -8,7 +8,9 @@
 namespace {
 // Plain zero-initialised thread-locals: reading them never allocates.
 thread_local long allocations = 0;
-inline void note() { ++allocations; }
+inline void note() {
+  ++allocations;
+}
 }  // namespace
 
 extern "C" {
@@ -47,13 +49,17 @@ int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
   *out = pointer;
   return 0;
 }
-void free(void* pointer) { __libc_free(pointer); }
+void free(void* pointer) {
+  __libc_free(pointer);
+}
 }
 
 namespace rl::test {
 
 AllocationCounter::AllocationCounter() : start_(allocations) {}
 AllocationCounter::~AllocationCounter() = default;
-long AllocationCounter::count() const { return allocations - start_; }
+long AllocationCounter::count() const {
+  return allocations - start_;
+}
 
 }  // namespace rl::test

@@ -31,7 +31,7 @@ using Builder = std::function<Var(std::span<const Var> inputs)>;
 struct GradcheckResult {
   bool passed = true;
   double max_error = 0;  ///< largest |analytic - numeric| / (atol + rtol |numeric|)
-  std::string report;    ///< the worst element, for the failure message
+  std::string report;  ///< the worst element, for the failure message
 };
 
 struct GradcheckOptions {
@@ -101,7 +101,8 @@ inline GradcheckResult gradcheck(const Builder& f, std::vector<Matrix> inputs,
 
   GradcheckResult result;
   const auto compare = [&](double analytic, double numeric, const std::string& where) {
-    const double error = std::abs(analytic - numeric) / (options.atol + options.rtol * std::abs(numeric));
+    const double error =
+        std::abs(analytic - numeric) / (options.atol + options.rtol * std::abs(numeric));
     if (error > result.max_error) {
       result.max_error = error;
       std::ostringstream out;
@@ -124,8 +125,10 @@ inline GradcheckResult gradcheck(const Builder& f, std::vector<Matrix> inputs,
       x = saved - static_cast<nn::Scalar>(options.eps);
       const Matrix minus = evaluate(inputs);
       x = saved;
-      const double d1 = static_cast<double>(((plus - minus).array() * r1.array()).sum()) / (2 * options.eps);
-      const double d2 = static_cast<double>(((plus - minus).array() * r2.array()).sum()) / (2 * options.eps);
+      const double d1 =
+          static_cast<double>(((plus - minus).array() * r1.array()).sum()) / (2 * options.eps);
+      const double d2 =
+          static_cast<double>(((plus - minus).array() * r2.array()).sum()) / (2 * options.eps);
       const std::string where = "input " + std::to_string(i) + " element " + std::to_string(j);
       compare(static_cast<double>(single[i].data()[j]), d1, where);
       compare(static_cast<double>(twice[i].data()[j]), d1 + d2, where + " (used twice)");

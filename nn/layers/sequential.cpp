@@ -188,12 +188,12 @@ Var Sequential::forward(Tape& tape, Var x) {
 ConstMatrixMap Sequential::predict(const ConstMatrixRef& x) {
   check(x.cols() == in_features_, "Sequential::predict: input has ", x.cols(),
         " features but the network expects ", in_features_);
-  outputs_.resize(layers_.size());
-  scratch_.resize(layers_.size());
+  workspace_.resize(layers_.size());
   const Index batch = x.rows();
   ConstMatrixMap in(x.data(), batch, x.cols());
   for (size_t i = 0; i < layers_.size(); ++i) {
-    Matrix& out = outputs_[i];
+    Workspace& work = workspace_[i];
+    Matrix& out = work.output;
     out.resize(batch, out_features_[i]);
     bool produced = true;
     std::visit(
@@ -202,7 +202,7 @@ ConstMatrixMap Sequential::predict(const ConstMatrixRef& x) {
           if constexpr (std::is_same_v<L, Linear>) {
             l.predict(params_, in, as_map(out));
           } else if constexpr (std::is_same_v<L, Conv2d>) {
-            l.predict(params_, in, scratch_[i], as_map(out));
+            l.predict(params_, in, work.scratch, work.product, as_map(out));
           } else if constexpr (std::is_same_v<L, MaxPool2dLayer>) {
             max_pool2d_forward(l.geometry, in, as_map(out), nullptr);
           } else if constexpr (std::is_same_v<L, ActivationLayer>) {
@@ -214,7 +214,7 @@ ConstMatrixMap Sequential::predict(const ConstMatrixRef& x) {
             }
           } else if constexpr (std::is_same_v<L, LayerNormLayer>) {
             layer_norm_forward(l.eps, in, std::as_const(params_).value(l.gamma),
-                               std::as_const(params_).value(l.beta), scratch_[i], as_map(out));
+                               std::as_const(params_).value(l.beta), work.scratch, as_map(out));
           } else {
             produced = false;  // dropout is the identity at inference
           }

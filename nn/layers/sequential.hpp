@@ -100,9 +100,13 @@ class Sequential {
   std::optional<ImageShape> image_;
   Rng rng_;
   bool training_ = true;
-  // inference workspace: one output (and one unfold buffer) per layer
-  std::vector<Matrix> outputs_;
-  std::vector<Matrix> scratch_;
+  // inference workspace, per layer
+  struct Workspace {
+    Matrix output;
+    Matrix scratch;  // unfolded patches (conv), row statistics (layer norm)
+    Matrix product;  // the convolution's matrix product
+  };
+  std::vector<Workspace> workspace_;
 };
 
 /// A multilayer perceptron: sizes = {in, hidden..., out}.

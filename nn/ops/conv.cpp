@@ -1,5 +1,7 @@
 #include "nn/ops/conv.hpp"
 
+#include <algorithm>
+
 #include "nn/error.hpp"
 
 namespace rl::nn {
@@ -24,83 +26,130 @@ void validate(const Pool2dGeometry& g) {
         " x ", g.width, " image");
 }
 
-void im2col(const Conv2dGeometry& g, const ConstMatrixMap& x, Matrix& cols) {
-  const Index oh = g.out_height();
-  const Index ow = g.out_width();
-  const Index k = g.kernel;
-  cols.resize(x.rows() * oh * ow, g.patch_size());
-  for (Index b = 0; b < x.rows(); ++b) {
-    const Scalar* image = x.row(b).data();
-    for (Index i = 0; i < oh; ++i) {
-      for (Index j = 0; j < ow; ++j) {
-        Scalar* patch = cols.row((b * oh + i) * ow + j).data();
-        for (Index c = 0; c < g.in_channels; ++c) {
-          for (Index ki = 0; ki < k; ++ki) {
-            const Index row = i * g.stride - g.padding + ki;
-            for (Index kj = 0; kj < k; ++kj) {
-              const Index col = j * g.stride - g.padding + kj;
-              const bool inside = row >= 0 && row < g.height && col >= 0 && col < g.width;
-              *patch++ = inside ? image[(c * g.height + row) * g.width + col] : Scalar(0);
-            }
-          }
-        }
-      }
-    }
-  }
+namespace {
+
+/// The output columns j whose input column j * stride - padding + kj lies inside [0, width).
+struct ValidColumns {
+  Index first;
+  Index end;
+};
+ValidColumns valid_columns(const Conv2dGeometry& g, Index kj) {
+  const Index offset = kj - g.padding;  // input column = j * stride + offset
+  const Index first = offset >= 0 ? 0 : (-offset + g.stride - 1) / g.stride;
+  const Index last_input = g.width - 1 - offset;  // j * stride <= last_input
+  const Index end = last_input < 0 ? 0 : std::min(g.out_width(), last_input / g.stride + 1);
+  return {std::min(first, end), end};
 }
 
-// Per sample: y_b (F, OH*OW) = W (F, C*K*K) cols_b^T + b
-void conv2d_forward(const Conv2dGeometry& g, const Matrix& cols, const ConstMatrixMap& w,
-                    const ConstMatrixMap& b, MatrixMap y) {
-  const Index spatial = g.out_height() * g.out_width();
-  for (Index s = 0; s < y.rows(); ++s) {
-    MatrixMap out(y.row(s).data(), g.out_channels, spatial);
-    out.noalias() = w * cols.middleRows(s * spatial, spatial).transpose();
-    if (b.data() != nullptr) {
-      out.colwise() += b.row(0).transpose();
-    }
-  }
-}
-
-// Per sample: dW += dy_b cols_b,  db += row sums of dy_b,  dcols_b = dy_b^T W folded back into dx
-void conv2d_backward(const Conv2dGeometry& g, const Matrix& cols, Matrix& scratch,
-                     const ConstMatrixMap& w, const ConstMatrixMap& dy, MatrixMap dx, MatrixMap dw,
-                     MatrixMap db) {
+/// Calls f(input_row_pointer_offset, output_column_offset) for every (kernel tap, sample, output
+/// row) whose input row is inside the image, where the tap reads input element
+/// base + j * stride for output columns j in [columns.first, columns.end); rows of taps that
+/// fall in the padding are passed to pad(output_column_offset).
+template <class Inside, class Padding>
+void for_each_tap_row(const Conv2dGeometry& g, Index batch, Inside&& inside, Padding&& pad) {
   const Index oh = g.out_height();
   const Index ow = g.out_width();
   const Index spatial = oh * ow;
-  const Index k = g.kernel;
-  for (Index s = 0; s < dy.rows(); ++s) {
-    const ConstMatrixMap dout(dy.row(s).data(), g.out_channels, spatial);
-    if (dw.data() != nullptr) {
-      dw.noalias() += dout * cols.middleRows(s * spatial, spatial);
-    }
-    if (db.data() != nullptr) {
-      db.row(0) += dout.rowwise().sum().transpose();
-    }
-    if (dx.data() == nullptr) {
-      continue;
-    }
-    scratch.resize(spatial, g.patch_size());
-    scratch.noalias() = dout.transpose() * w;
-    Scalar* image = dx.row(s).data();
-    for (Index i = 0; i < oh; ++i) {
-      for (Index j = 0; j < ow; ++j) {
-        const Scalar* patch = scratch.row(i * ow + j).data();
-        for (Index c = 0; c < g.in_channels; ++c) {
-          for (Index ki = 0; ki < k; ++ki) {
+  for (Index c = 0; c < g.in_channels; ++c) {
+    for (Index ki = 0; ki < g.kernel; ++ki) {
+      for (Index kj = 0; kj < g.kernel; ++kj) {
+        const Index tap = (c * g.kernel + ki) * g.kernel + kj;
+        const ValidColumns columns = valid_columns(g, kj);
+        for (Index b = 0; b < batch; ++b) {
+          for (Index i = 0; i < oh; ++i) {
+            const Index out = b * spatial + i * ow;
             const Index row = i * g.stride - g.padding + ki;
-            for (Index kj = 0; kj < k; ++kj, ++patch) {
-              const Index col = j * g.stride - g.padding + kj;
-              if (row >= 0 && row < g.height && col >= 0 && col < g.width) {
-                image[(c * g.height + row) * g.width + col] += *patch;
-              }
+            if (row < 0 || row >= g.height) {
+              pad(tap, out);
+              continue;
             }
+            const Index in = (c * g.height + row) * g.width + kj - g.padding;
+            inside(tap, b, in, out, columns);
           }
         }
       }
     }
   }
+}
+
+}  // namespace
+
+void im2col(const Conv2dGeometry& g, const ConstMatrixMap& x, Matrix& cols) {
+  const Index ow = g.out_width();
+  const Index s = g.stride;
+  cols.resize(g.patch_size(), x.rows() * g.out_height() * ow);
+  for_each_tap_row(
+      g, x.rows(),
+      [&](Index tap, Index b, Index in, Index out, ValidColumns columns) {
+        const Scalar* src = x.row(b).data() + in;
+        Scalar* dst = cols.row(tap).data() + out;
+        std::fill(dst, dst + columns.first, Scalar(0));
+        if (s == 1) {
+          std::copy(src + columns.first, src + columns.end, dst + columns.first);
+        } else {
+          for (Index j = columns.first; j < columns.end; ++j) {
+            dst[j] = src[j * s];
+          }
+        }
+        std::fill(dst + columns.end, dst + ow, Scalar(0));
+      },
+      [&](Index tap, Index out) { std::fill_n(cols.row(tap).data() + out, ow, Scalar(0)); });
+}
+
+// product (F, B*OH*OW) = W (F, C*K*K) cols; then y(b, f*OH*OW + q) = product(f, b*OH*OW + q) + b_f
+void conv2d_forward(const Conv2dGeometry& g, const Matrix& cols, const ConstMatrixMap& w,
+                    const ConstMatrixMap& b, Matrix& product, MatrixMap y) {
+  const Index spatial = g.out_height() * g.out_width();
+  product.resize(g.out_channels, cols.cols());
+  product.noalias() = w * cols;
+  for (Index s = 0; s < y.rows(); ++s) {
+    for (Index f = 0; f < g.out_channels; ++f) {
+      const Scalar bias = b.data() != nullptr ? b(0, f) : Scalar(0);
+      y.row(s).segment(f * spatial, spatial).array() =
+          product.row(f).segment(s * spatial, spatial).array() + bias;
+    }
+  }
+}
+
+// With dout (F, B*OH*OW) gathered from dy:  dW += dout cols^T,  db += row sums of dout,
+// dcols = W^T dout, folded back onto the input positions it was unfolded from.
+void conv2d_backward(const Conv2dGeometry& g, const Matrix& cols, Matrix& scratch,
+                     const ConstMatrixMap& w, const ConstMatrixMap& dy, MatrixMap dx, MatrixMap dw,
+                     MatrixMap db) {
+  const Index spatial = g.out_height() * g.out_width();
+  const Index positions = cols.cols();
+  const bool want_dx = dx.data() != nullptr;
+  scratch.resize(g.out_channels + (want_dx ? g.patch_size() : 0), positions);
+  auto dout = scratch.topRows(g.out_channels);
+  for (Index s = 0; s < dy.rows(); ++s) {
+    for (Index f = 0; f < g.out_channels; ++f) {
+      dout.row(f).segment(s * spatial, spatial) = dy.row(s).segment(f * spatial, spatial);
+    }
+  }
+  if (dw.data() != nullptr) {
+    dw.noalias() += dout * cols.transpose();
+  }
+  if (db.data() != nullptr) {
+    for (Index f = 0; f < g.out_channels; ++f) {
+      db(0, f) += dout.row(f).sum();
+    }
+  }
+  if (!want_dx) {
+    return;
+  }
+  auto dcols = scratch.bottomRows(g.patch_size());
+  dcols.noalias() = w.transpose() * dout;
+  const Index stride = g.stride;
+  for_each_tap_row(
+      g, dy.rows(),
+      [&](Index tap, Index b, Index in, Index out, ValidColumns columns) {
+        Scalar* dst = dx.row(b).data() + in;
+        const Scalar* src = dcols.row(tap).data() + out;
+        for (Index j = columns.first; j < columns.end; ++j) {
+          dst[j * stride] += src[j];
+        }
+      },
+      [](Index, Index) {});
 }
 
 void max_pool2d_forward(const Pool2dGeometry& g, const ConstMatrixMap& x, MatrixMap y,
@@ -166,7 +215,7 @@ Var record_conv2d(std::initializer_list<Var> inputs, Var x, Var w, const ConstMa
   Var y = tape.record(Op::kConv2d, inputs, {x.rows(), g.out_features()}, args);
   Node& n = tape.node(y);
   im2col(g, x.value(), n.saved);
-  conv2d_forward(g, n.saved, w.value(), b, tape.value(y));
+  conv2d_forward(g, n.saved, w.value(), b, n.scratch, tape.value(y));
   return y;
 }
 }  // namespace

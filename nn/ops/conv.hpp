@@ -20,12 +20,14 @@ Var max_pool2d(Var x, const Pool2dGeometry& geometry);
 void validate(const Conv2dGeometry& g);
 void validate(const Pool2dGeometry& g);
 
-/// Unfolds every receptive field into a row: cols is (B*OH*OW, C*K*K), zero where padded.
+/// Unfolds the receptive fields into columns: cols is (C*K*K, B*OH*OW), one row per kernel tap
+/// (channel, ki, kj), one column per output position, zero where the window covers padding.
 void im2col(const Conv2dGeometry& g, const ConstMatrixMap& x, Matrix& cols);
-/// cols: the im2col of x (computed by the forward). b may be a null map.
+/// y = the convolution, given cols = im2col(x); b may be a null map. product is scratch space
+/// for the (F, B*OH*OW) result of the one matrix product.
 void conv2d_forward(const Conv2dGeometry& g, const Matrix& cols, const ConstMatrixMap& w,
-                    const ConstMatrixMap& b, MatrixMap y);
-/// scratch: reusable space for one sample's column gradient.
+                    const ConstMatrixMap& b, Matrix& product, MatrixMap y);
+/// scratch: reusable space for the output gradient and the column gradient.
 void conv2d_backward(const Conv2dGeometry& g, const Matrix& cols, Matrix& scratch,
                      const ConstMatrixMap& w, const ConstMatrixMap& dy, MatrixMap dx, MatrixMap dw,
                      MatrixMap db);

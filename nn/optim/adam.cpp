@@ -36,25 +36,22 @@ void Adam::step() {
   const auto eps = static_cast<Scalar>(config_.eps);
   const auto wd = static_cast<Scalar>(config_.weight_decay);
   const auto decay = static_cast<Scalar>(1 - learning_rate_ * config_.weight_decay);
+  // One fused pass per store (the compiler vectorises it); a pass per Eigen expression would
+  // read and write every buffer three times.
   for (size_t s = 0; s < params_.size(); ++s) {
-    auto p = params_[s]->values().array();
-    const auto grad = params_[s]->grads().array();
-    auto m = m_[s].array();
-    auto v = v_[s].array();
-    if (decoupled_) {
-      if (wd != 0) {
-        p *= decay;
-      }
-      m += one_minus_beta1 * (grad - m);
-      v = beta2 * v + one_minus_beta2 * grad.square();
-    } else if (wd != 0) {
-      m += one_minus_beta1 * (grad + wd * p - m);
-      v = beta2 * v + one_minus_beta2 * (grad + wd * p).square();
-    } else {
-      m += one_minus_beta1 * (grad - m);
-      v = beta2 * v + one_minus_beta2 * grad.square();
+    Scalar* __restrict p = params_[s]->values().data();
+    const Scalar* __restrict grad = params_[s]->grads().data();
+    Scalar* __restrict m = m_[s].data();
+    Scalar* __restrict v = v_[s].data();
+    const Index n = params_[s]->size();
+    const Scalar l2 = decoupled_ ? Scalar(0) : wd;
+    const Scalar shrink = decoupled_ ? decay : Scalar(1);
+    for (Index i = 0; i < n; ++i) {
+      const Scalar g = grad[i] + l2 * p[i];
+      m[i] += one_minus_beta1 * (g - m[i]);
+      v[i] = beta2 * v[i] + one_minus_beta2 * (g * g);
+      p[i] = p[i] * shrink - step_size * m[i] / (std::sqrt(v[i]) / bias_correction2_sqrt + eps);
     }
-    p -= step_size * m / (v.sqrt() / bias_correction2_sqrt + eps);
   }
   ++steps_;
 }

@@ -62,22 +62,22 @@ void mean_backward(int dim, const ConstMatrixMap& dy, MatrixMap dx) {
   }
 }
 
-Var sum(Var x, int dim) {
-  Tape& tape = tape_of({x}, "sum");
+namespace {
+Var record_reduction(Op op, Var x, int dim) {
+  Tape& tape = tape_of({x}, op_name(op));
   OpArgs args;
   args.dim = dim;
-  Var y = tape.record(Op::kSum, {x}, reduced_shape(x.shape(), dim, "sum"), args);
-  sum_forward(dim, x.value(), tape.value(y));
+  Var y = tape.record(op, {x}, reduced_shape(x.shape(), dim, op_name(op)), args);
+  if (op == Op::kSum) {
+    sum_forward(dim, x.value(), tape.value(y));
+  } else {
+    mean_forward(dim, x.value(), tape.value(y));
+  }
   return y;
 }
+}  // namespace
 
-Var mean(Var x, int dim) {
-  Tape& tape = tape_of({x}, "mean");
-  OpArgs args;
-  args.dim = dim;
-  Var y = tape.record(Op::kMean, {x}, reduced_shape(x.shape(), dim, "mean"), args);
-  mean_forward(dim, x.value(), tape.value(y));
-  return y;
-}
+Var sum(Var x, int dim) { return record_reduction(Op::kSum, x, dim); }
+Var mean(Var x, int dim) { return record_reduction(Op::kMean, x, dim); }
 
 }  // namespace rl::nn

@@ -13,17 +13,12 @@
 #include "nn/optim/rmsprop.hpp"
 #include "nn/optim/sgd.hpp"
 #include "tests/support/alloc_counter.hpp"
+#include "tests/support/random_matrix.hpp"
 
 namespace rl::nn {
 namespace {
 
-Matrix random_matrix(Index rows, Index cols, Rng& rng) {
-  Matrix m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) {
-    m.data()[i] = static_cast<Scalar>(rng.uniform(-1, 1));
-  }
-  return m;
-}
+using test::random_matrix;
 
 /// Allocations made by the second of two identical calls.
 template <class F>

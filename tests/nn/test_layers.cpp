@@ -3,19 +3,14 @@
 
 #include "nn/functional.hpp"
 #include "nn/layers/sequential.hpp"
+#include "tests/support/random_matrix.hpp"
 
 namespace rl::nn {
 namespace {
 
-using Catch::Matchers::Contains;
+using test::random_matrix;
 
-Matrix random_matrix(Index rows, Index cols, Rng& rng) {
-  Matrix m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) {
-    m.data()[i] = static_cast<Scalar>(rng.uniform(-1, 1));
-  }
-  return m;
-}
+using Catch::Matchers::Contains;
 
 TEST_CASE("an MLP has PyTorch's parameter names, shapes and count", "[nn][layers]") {
   const Sequential net = mlp({.sizes = {4, 64, 64, 2}, .hidden = Activation::kTanh});

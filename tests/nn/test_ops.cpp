@@ -8,20 +8,15 @@
 
 #include "nn/functional.hpp"
 #include "nn/random.hpp"
+#include "tests/support/random_matrix.hpp"
 
 namespace rl::nn {
 namespace {
 
+using test::random_matrix;
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
-
-Matrix random_matrix(Index rows, Index cols, Rng& rng, double lo = -1, double hi = 1) {
-  Matrix m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) {
-    m.data()[i] = static_cast<Scalar>(rng.uniform(lo, hi));
-  }
-  return m;
-}
 
 TEST_CASE("linear computes x W^T + b", "[nn][ops]") {
   Rng rng(1);

@@ -18,19 +18,14 @@
 #include "nn/optim/sgd.hpp"
 #include "nn/random.hpp"
 #include "nn/state_dict.hpp"
+#include "tests/support/random_matrix.hpp"
 
 namespace rl::nn {
 namespace {
 
-using Catch::Matchers::Contains;
+using test::random_matrix;
 
-Matrix random_matrix(Index rows, Index cols, Rng& rng) {
-  Matrix m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) {
-    m.data()[i] = static_cast<Scalar>(rng.uniform(-1, 1));
-  }
-  return m;
-}
+using Catch::Matchers::Contains;
 
 const MlpSpec kSpec{.sizes = {3, 16, 16, 2}, .hidden = Activation::kTanh};
 

@@ -17,6 +17,7 @@
 
 #include "nn/functional.hpp"
 #include "nn/random.hpp"
+#include "tests/support/random_matrix.hpp"
 
 namespace rl::test {
 
@@ -40,14 +41,6 @@ struct GradcheckOptions {
   double rtol = 1e-5;
   std::vector<bool> differentiable;  ///< per input; empty means all
 };
-
-inline Matrix random_matrix(Index rows, Index cols, nn::Rng& rng, double lo = -1, double hi = 1) {
-  Matrix m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) {
-    m.data()[i] = static_cast<nn::Scalar>(rng.uniform(lo, hi));
-  }
-  return m;
-}
 
 /// Values of magnitude in [margin, margin + 1) with random sign: away from kinks at zero.
 inline Matrix away_from_zero(Index rows, Index cols, nn::Rng& rng, double margin = 0.1) {

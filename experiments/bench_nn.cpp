@@ -143,8 +143,10 @@ std::vector<PeerResult> run_peer(const std::string& python, const std::string& s
   }
   const int status = pclose(pipe);
   if (status != 0 || results.empty()) {
-    throw std::runtime_error("the peer failed (" + command + "); its output was:\n" + output +
-                             "install it with `apt-get install python3-torch` or pass --python");
+    std::string last_line = output.substr(0, output.find_last_not_of('\n') + 1);
+    last_line = last_line.substr(last_line.find_last_of('\n') + 1);
+    throw std::runtime_error("the PyTorch peer `" + command + "` failed (" + last_line +
+                             "); install python3-torch (scripts/setup.sh does) or pass --python");
   }
   return results;
 }
@@ -171,13 +173,14 @@ int run_bench_nn(Args args) {
   const int repeats = quick ? 1 : 3;
   const int scale = quick ? 4 : 1;
 
-  std::vector<double> ours;
-  for (const Case& c : kCases) {
-    ours.push_back(time_case(c, repeats, scale));
-  }
+  // The peer first, so a missing PyTorch fails fast.
   std::vector<PeerResult> peers;
   if (!peer.empty()) {
     peers = run_peer(python, peer, quick);
+  }
+  std::vector<double> ours;
+  for (const Case& c : kCases) {
+    ours.push_back(time_case(c, repeats, scale));
   }
 
   if (!json) {

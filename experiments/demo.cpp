@@ -1,6 +1,8 @@
 // `rl demo`: the main job until agents land. Trains a small CNN from nn/ to classify generated
 // shape images, with early stopping on a validation split, and reports held-out accuracy.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -15,13 +17,13 @@ namespace {
 
 /// Draws one image as text, darkest to brightest.
 void print_image(const nn::Dataset& data, nn::Index row) {
-  static const char kShades[] = " .:-=+*#%@";
+  static constexpr char kShades[] = " .:-=+*#%@";
   const nn::Index side = data.image.width;
   for (nn::Index y = 0; y < side; ++y) {
     std::cout << "    ";
     for (nn::Index x = 0; x < side; ++x) {
       const double v = std::clamp(static_cast<double>(data.inputs(row, y * side + x)), 0.0, 1.0);
-      const char c = kShades[static_cast<int>(v * 9.0 + 0.5)];
+      const char c = kShades[std::lround(v * 9.0)];
       std::cout << c << c;
     }
     std::cout << '\n';

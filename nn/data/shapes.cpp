@@ -30,7 +30,7 @@ bool ink(ShapeKind kind, double x, double y, double s) {
 }  // namespace
 
 const char* shape_name(std::int32_t k) {
-  static const char* const kNames[] = {"square", "disc", "triangle", "plus", "cross"};
+  static constexpr const char* kNames[] = {"square", "disc", "triangle", "plus", "cross"};
   return k >= 0 && k < kShapeClasses ? kNames[k] : "unknown";
 }
 

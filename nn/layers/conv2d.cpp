@@ -30,7 +30,7 @@ Var Conv2d::forward(Tape& tape, ParamStore& store, Var x) const {
 }
 
 void Conv2d::predict(const ParamStore& store, const ConstMatrixMap& x, Matrix& cols,
-                     Matrix& product, MatrixMap y) const {
+                     Matrix& product, const MatrixMap& y) const {
   im2col(geometry, x, cols);
   conv2d_forward(geometry, cols, store.value(weight),
                  has_bias ? store.value(bias) : ConstMatrixMap(nullptr, 0, 0), product, y);

@@ -28,7 +28,7 @@ struct Conv2d {
   Var forward(Tape& tape, ParamStore& store, Var x) const;
   /// Inference without a tape; cols and product are scratch space (see conv2d_forward).
   void predict(const ParamStore& store, const ConstMatrixMap& x, Matrix& cols, Matrix& product,
-               MatrixMap y) const;
+               const MatrixMap& y) const;
 };
 
 }  // namespace rl::nn

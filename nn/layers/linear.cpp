@@ -25,7 +25,7 @@ Var Linear::forward(Tape& tape, ParamStore& store, Var x) const {
   return linear(x, w, tape.parameter(store, bias));
 }
 
-void Linear::predict(const ParamStore& store, const ConstMatrixMap& x, MatrixMap y) const {
+void Linear::predict(const ParamStore& store, const ConstMatrixMap& x, const MatrixMap& y) const {
   linear_forward(x, store.value(weight),
                  has_bias ? store.value(bias) : ConstMatrixMap(nullptr, 0, 0), y);
 }

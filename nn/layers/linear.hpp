@@ -26,7 +26,7 @@ struct Linear {
   /// Records y = x W^T + b on the tape.
   Var forward(Tape& tape, ParamStore& store, Var x) const;
   /// Inference without a tape; y must be (batch, out_features).
-  void predict(const ParamStore& store, const ConstMatrixMap& x, MatrixMap y) const;
+  void predict(const ParamStore& store, const ConstMatrixMap& x, const MatrixMap& y) const;
 };
 
 }  // namespace rl::nn

@@ -14,7 +14,7 @@ constexpr Scalar kLeakyReluSlope = Scalar(0.01);
 constexpr Scalar kEluAlpha = 1;
 
 struct ActivationOp {
-  Op op;
+  Op op = Op::kConstant;
   OpArgs args;
 };
 
@@ -92,8 +92,8 @@ Sequential::Sequential(ImageShape input, std::uint64_t seed)
         ") must be positive (channels, height, width)");
 }
 
-void Sequential::push(Layer layer, Index out_features) {
-  layers_.push_back(std::move(layer));
+void Sequential::push(const Layer& layer, Index out_features) {
+  layers_.push_back(layer);
   out_features_.push_back(out_features);
   features_ = out_features;
 }

@@ -89,7 +89,7 @@ class Sequential {
 
  private:
   std::string next_name() const { return std::to_string(layers_.size()); }
-  void push(Layer layer, Index out_features);
+  void push(const Layer& layer, Index out_features);
   const ImageShape& require_image(const char* layer) const;
 
   ParamStore params_;

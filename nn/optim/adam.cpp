@@ -11,11 +11,12 @@ Adam::Adam(std::vector<ParamStore*> params, const AdamConfig& config)
 
 Adam::Adam(std::vector<ParamStore*> params, const AdamConfig& config, bool decoupled)
     : Optimizer(std::move(params), config.learning_rate), config_(config), decoupled_(decoupled) {
-  check(config.beta1 >= 0 && config.beta1 < 1 && config.beta2 >= 0 && config.beta2 < 1, name(),
+  const char* what =
+      decoupled ? "adamw" : "adam";  // not name(): no virtual calls while constructing
+  check(config.beta1 >= 0 && config.beta1 < 1 && config.beta2 >= 0 && config.beta2 < 1, what,
         ": betas (", config.beta1, ", ", config.beta2, ") must be in [0, 1)");
-  check(config.eps > 0, name(), ": eps = ", config.eps, " must be positive");
-  check(config.weight_decay >= 0, name(), ": weight_decay = ", config.weight_decay,
-        " must be >= 0");
+  check(config.eps > 0, what, ": eps = ", config.eps, " must be positive");
+  check(config.weight_decay >= 0, what, ": weight_decay = ", config.weight_decay, " must be >= 0");
   m_ = make_buffers();
   v_ = make_buffers();
 }

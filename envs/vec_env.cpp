@@ -1,0 +1,35 @@
+#include "envs/vec_env.hpp"
+
+#include <algorithm>
+
+namespace rl::envs {
+
+void BatchBuffers::allocate(std::int64_t envs, std::int64_t obs_size) {
+  num_envs = envs;
+  observation_size = obs_size;
+  const auto n = static_cast<size_t>(envs);
+  observations.assign(n * static_cast<size_t>(obs_size), 0.0f);
+  final_observations.assign(n * static_cast<size_t>(obs_size), 0.0f);
+  rewards.assign(n, 0.0f);
+  rewards_exact.assign(n, 0.0);
+  terminated.assign(n, 0);
+  truncated.assign(n, 0);
+  episode_returns.assign(n, 0.0);
+  episode_lengths.assign(n, 0);
+}
+
+Batch BatchBuffers::view() const {
+  return {num_envs,      observation_size, observations, final_observations, rewards,
+          rewards_exact, terminated,       truncated,    episode_returns,    episode_lengths};
+}
+
+void BatchBuffers::clear_step_outputs() {
+  std::fill(rewards.begin(), rewards.end(), 0.0f);
+  std::fill(rewards_exact.begin(), rewards_exact.end(), 0.0);
+  std::fill(terminated.begin(), terminated.end(), 0);
+  std::fill(truncated.begin(), truncated.end(), 0);
+  std::fill(episode_returns.begin(), episode_returns.end(), 0.0);
+  std::fill(episode_lengths.begin(), episode_lengths.end(), 0);
+}
+
+}  // namespace rl::envs

@@ -27,6 +27,7 @@ BatchedEnv<D>::BatchedEnv(const Params& params, const EnvOptions& options)
           " must be >= 0 (0 removes the time limit)");
     spec_.max_episode_steps = *options.max_episode_steps;
   }
+  spec_.autoreset = options.autoreset;
   max_steps_ =
       spec_.max_episode_steps > 0 ? spec_.max_episode_steps : std::numeric_limits<int>::max();
   set_threads(options.threads);
@@ -134,10 +135,13 @@ const Batch& BatchedEnv<D>::step(std::span<const float> actions) {
                           " envs with ", to_string(spec_.action_space), "; pass ", num_envs_ * size,
                           " (", num_envs_, " rows of ", size, ")"));
     }
+    // Out-of-range values are the env's to clip, as in Gymnasium; NaN and infinity never mean
+    // anything (an infinite force would make the reward infinite).
     for (size_t k = 0; k < actions.size(); ++k) {
-      if (std::isnan(actions[k])) [[unlikely]] {
+      if (!std::isfinite(actions[k])) [[unlikely]] {
         throw Error(message(spec_.id, ": action ", k % static_cast<size_t>(size), " of env ",
-                            k / static_cast<size_t>(size), " is NaN; actions must be numbers in ",
+                            k / static_cast<size_t>(size), " is ", actions[k],
+                            "; actions must be finite numbers, in ",
                             to_string(spec_.action_space)));
       }
     }
@@ -159,37 +163,55 @@ const Batch& BatchedEnv<D>::step_all(Actions actions) {
   return view_;
 }
 
+// Rewards and flags of a block of envs are gathered locally and copied out together: with two
+// threads, neighbouring envs' one-byte flags share a cache line, and writing them one by one from
+// both threads makes the line bounce between cores on every env step.
 template <Dynamics D>
 template <class Actions>
 void BatchedEnv<D>::step_range(Actions actions, std::int64_t begin, std::int64_t end) {
+  constexpr std::int64_t kBlock = 64;
   const std::int64_t obs_size = out_.observation_size;
-  for (std::int64_t i = begin; i < end; ++i) {
-    const auto k = static_cast<size_t>(i);
-    State& state = states_[k];
-    Transition t;
-    if constexpr (std::is_same_v<typename D::Action, std::int32_t>) {
-      t = D::step(params_, state, actions[i]);
-    } else {
-      t = D::step(params_, state, actions + i * flat_size(spec_.action_space));
-    }
-    const bool truncated = ++elapsed_[k] >= max_steps_;
-    out_.rewards[k] = static_cast<float>(t.reward);
-    out_.rewards_exact[k] = t.reward;
-    out_.terminated[k] = t.terminated;
-    out_.truncated[k] = truncated;
-    running_returns_[k] += t.reward;
-    float* observation = out_.observation(i);
-    D::observe(params_, state, observation);
-    if (t.terminated || truncated) [[unlikely]] {
-      std::copy_n(observation, obs_size, out_.final_observation(i));
-      out_.episode_returns[k] = running_returns_[k];
-      out_.episode_lengths[k] = elapsed_[k];
-      if (autoreset_ == AutoReset::kSameStep) {
-        reset_env(i);
+  float rewards[kBlock];
+  double rewards_exact[kBlock];
+  std::uint8_t terminated[kBlock];
+  std::uint8_t truncated[kBlock];
+  for (std::int64_t block = begin; block < end; block += kBlock) {
+    const std::int64_t block_end = std::min(end, block + kBlock);
+    for (std::int64_t i = block; i < block_end; ++i) {
+      const auto k = static_cast<size_t>(i);
+      const std::int64_t j = i - block;
+      State& state = states_[k];
+      Transition t;
+      if constexpr (std::is_same_v<typename D::Action, std::int32_t>) {
+        t = D::step(params_, state, actions[i]);
       } else {
-        needs_reset_[k] = 1;
+        t = D::step(params_, state, actions + i * flat_size(spec_.action_space));
+      }
+      const bool truncate = ++elapsed_[k] >= max_steps_;
+      rewards[j] = static_cast<float>(t.reward);
+      rewards_exact[j] = t.reward;
+      terminated[j] = t.terminated;
+      truncated[j] = truncate;
+      running_returns_[k] += t.reward;
+      float* observation = out_.observation(i);
+      D::observe(params_, state, observation);
+      if (t.terminated || truncate) [[unlikely]] {
+        std::copy_n(observation, obs_size, out_.final_observation(i));
+        out_.episode_returns[k] = running_returns_[k];
+        out_.episode_lengths[k] = elapsed_[k];
+        if (autoreset_ == AutoReset::kSameStep) {
+          reset_env(i);
+        } else {
+          needs_reset_[k] = 1;
+        }
       }
     }
+    const auto n = static_cast<size_t>(block_end - block);
+    const auto at = static_cast<size_t>(block);
+    std::copy_n(rewards, n, out_.rewards.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy_n(rewards_exact, n, out_.rewards_exact.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy_n(terminated, n, out_.terminated.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy_n(truncated, n, out_.truncated.begin() + static_cast<std::ptrdiff_t>(at));
   }
 }
 

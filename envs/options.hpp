@@ -19,10 +19,10 @@ namespace rl::envs {
 struct EnvOptions {
   std::int64_t num_envs = 1;  ///< copies stepped together
   int threads = 1;  ///< threads stepping them; results do not depend on it
-  std::optional<int> max_episode_steps;  ///< overrides the registered time limit; 0 removes it
+  std::optional<int> max_episode_steps{};  ///< overrides the registered time limit; 0 removes it
   AutoReset autoreset = AutoReset::kSameStep;  ///< what step() does when an episode ends
   std::uint64_t seed = 0;  ///< seeds the envs until reset() is given a seed
-  std::vector<std::pair<std::string, std::string>> params;  ///< env-specific, name and value
+  std::vector<std::pair<std::string, std::string>> params{};  ///< env-specific, name and value
 };
 
 /// One env-specific parameter, for listings and --help.

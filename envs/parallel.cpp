@@ -8,8 +8,11 @@
 
 namespace rl::envs {
 
+// More threads than processors only adds waiting: OpenMP threads spin between steps, and a
+// spinning thread that holds a processor delays the one that has work for a whole time slice.
 void parallel_chunks(std::int64_t n, int threads, ChunkFunction body, void* context) {
-  const auto chunks = static_cast<std::int64_t>(std::min<std::int64_t>(threads, n));
+  static const int processors = available_threads();
+  const auto chunks = std::min<std::int64_t>({threads, processors, n});
   if (chunks <= 1) {
     body(context, 0, n);
     return;

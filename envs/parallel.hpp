@@ -9,8 +9,8 @@ namespace rl::envs {
 
 using ChunkFunction = void (*)(void* context, std::int64_t begin, std::int64_t end);
 
-/// Calls body(context, begin, end) for `threads` chunks covering [0, n); runs inline for one
-/// thread or a small n.
+/// Calls body(context, begin, end) for chunks covering [0, n), one per thread, using at most as
+/// many threads as there are processors; runs inline when that is one.
 void parallel_chunks(std::int64_t n, int threads, ChunkFunction body, void* context);
 
 template <class F>

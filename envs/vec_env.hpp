@@ -34,6 +34,7 @@ struct EnvSpec {
   int max_episode_steps = 0;  ///< truncation after this many steps; 0 for none
   std::optional<double> reward_threshold;  ///< the return that counts as solved
   int render_fps = 50;  ///< frames per second for real-time viewing
+  AutoReset autoreset = AutoReset::kSameStep;  ///< set by the options the env was made with
 };
 
 using ObservationMatrix =

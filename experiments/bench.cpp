@@ -2,21 +2,27 @@
 #include <iostream>
 #include <string>
 
+#include "experiments/bench_env.hpp"
 #include "experiments/bench_nn.hpp"
 #include "experiments/command.hpp"
 
 namespace rl::experiments {
 
 int run_bench(Args args) {
-  constexpr const char* kTargets[] = {"nn"};
+  constexpr const char* kTargets[] = {"nn", "env"};
   if (args.size() < 2 || std::string(args[1]) == "--help" || std::string(args[1]) == "-h") {
-    std::cout << "usage: rl bench <what> [options]\n\n  nn   time one forward + backward + Adam "
-                 "step for the reference network shapes\n";
+    std::cout
+        << "usage: rl bench <what> [options]\n\n"
+           "  nn    time one forward + backward + Adam step for the reference network shapes\n"
+           "  env   environment steps per second through the batched API\n";
     return args.size() < 2 ? 2 : 0;
   }
   const std::string what = args[1];
   if (what == "nn") {
     return run_bench_nn(args.subspan(1));
+  }
+  if (what == "env") {
+    return run_bench_env(args.subspan(1));
   }
   throw UsageError("unknown benchmark '" + what + "'; did you mean '" + closest(what, kTargets) +
                    "'? (`rl bench --help` lists them)");

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "experiments/options.hpp"
+#include "experiments/peer.hpp"
 #include "nn/functional.hpp"
 #include "nn/layers/sequential.hpp"
 #include "nn/optim/adam.hpp"
@@ -121,32 +122,14 @@ struct PeerResult {
   std::string peer;
 };
 
-std::vector<PeerResult> run_peer(const std::string& python, const std::string& script, bool quick) {
-  // Single-thread figures: Debian's torch does its products in OpenBLAS, whose thread count only
-  // this variable sets (../shared/peers/README.md).
-  const std::string command = "OPENBLAS_NUM_THREADS=1 " + python + " '" + script + "' --json" +
-                              (quick ? " --quick" : "") + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    throw std::runtime_error("could not start the peer: " + command);
-  }
+std::vector<PeerResult> peer_results(const std::string& python, const std::string& script,
+                                     bool quick) {
   std::vector<PeerResult> results;
-  std::string output;
-  char line[4096];
-  while (std::fgets(line, sizeof line, pipe) != nullptr) {
-    output += line;
-    const auto json = nlohmann::json::parse(line, nullptr, false);
-    if (json.is_object() && json.contains("us_per_iter")) {
-      results.push_back({json.at("name").get<std::string>(), json.at("batch").get<Index>(),
-                         json.at("us_per_iter").get<double>(), json.value("peer", "torch")});
+  for (const nlohmann::json& row : run_peer(python, script, {"--json", quick ? "--quick" : ""})) {
+    if (row.contains("us_per_iter")) {
+      results.push_back({row.at("name").get<std::string>(), row.at("batch").get<Index>(),
+                         row.at("us_per_iter").get<double>(), row.value("peer", "torch")});
     }
-  }
-  const int status = pclose(pipe);
-  if (status != 0 || results.empty()) {
-    std::string last_line = output.substr(0, output.find_last_not_of('\n') + 1);
-    last_line = last_line.substr(last_line.find_last_of('\n') + 1);
-    throw std::runtime_error("the PyTorch peer `" + command + "` failed (" + last_line +
-                             "); install python3-torch (scripts/setup.sh does) or pass --python");
   }
   return results;
 }
@@ -176,7 +159,7 @@ int run_bench_nn(Args args) {
   // The peer first, so a missing PyTorch fails fast.
   std::vector<PeerResult> peers;
   if (!peer.empty()) {
-    peers = run_peer(python, peer, quick);
+    peers = peer_results(python, peer, quick);
   }
   std::vector<double> ours;
   for (const Case& c : kCases) {

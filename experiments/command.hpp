@@ -17,6 +17,7 @@ struct Command {
 };
 
 int run_demo(Args args);
+int run_envs(Args args);
 int run_bench(Args args);
 
 /// Thrown for bad command-line input; main prints "rl: <message>" and exits with status 2.

@@ -13,7 +13,8 @@ namespace {
 constexpr Command kCommands[] = {
     {"demo", "train a small CNN from nn/ on generated shape images and report its accuracy",
      run_demo},
-    {"bench", "measure speed: `rl bench nn` times network training steps (optionally vs PyTorch)",
+    {"envs", "list the environments with their spaces and time limits", run_envs},
+    {"bench", "measure speed against peers: `rl bench nn` (networks), `rl bench env` (envs)",
      run_bench},
 };
 

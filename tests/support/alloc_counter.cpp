@@ -1,15 +1,18 @@
 // Interposes the C allocation functions for the whole test process and forwards them to glibc's
-// own (__libc_*), counting calls per thread. Every C++ and Eigen allocation goes through these.
+// own (__libc_*), counting calls from every thread. Every C++ and Eigen allocation goes through
+// these.
 #include "tests/support/alloc_counter.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 
 namespace {
-// Plain zero-initialised thread-locals: reading them never allocates.
-thread_local long allocations = 0;
+// One counter for every thread, so work handed to OpenMP threads is counted too. A lock-free
+// atomic with static storage: using it never allocates.
+std::atomic<long> allocations{0};
 inline void note() {
-  ++allocations;
+  allocations.fetch_add(1, std::memory_order_relaxed);
 }
 }  // namespace
 
@@ -56,7 +59,7 @@ void free(void* pointer) {
 
 namespace rl::test {
 
-AllocationCounter::AllocationCounter() : start_(allocations) {}
+AllocationCounter::AllocationCounter() : start_(allocations.load()) {}
 AllocationCounter::~AllocationCounter() = default;
 long AllocationCounter::count() const {
   return allocations - start_;

@@ -1,5 +1,5 @@
 // Counts heap allocations (malloc, calloc, realloc, aligned allocations and therefore operator
-// new and Eigen's allocations) made by the current thread while a counter is alive.
+// new and Eigen's allocations) made by any thread while a counter is alive.
 // Built only outside the sanitizer builds, which own malloc; RL_COUNT_ALLOCATIONS says so.
 #pragma once
 

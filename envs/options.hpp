@@ -3,6 +3,7 @@
 // Pendulum-v1, parsed through each Params' visit_fields list.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <sstream>
@@ -34,16 +35,16 @@ struct ParamInfo {
 
 namespace detail {
 
+/// The shortest text that reads back as the same value.
 template <class T>
 std::string format_value(const T& value) {
-  std::ostringstream out;
   if constexpr (std::is_same_v<T, bool>) {
-    out << (value ? "true" : "false");
+    return value ? "true" : "false";
   } else {
-    out.precision(17);
-    out << value;
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, result.ptr);
   }
-  return out.str();
 }
 
 template <class T>

@@ -27,8 +27,12 @@ int run_envs(Args args) {
               << (spec.max_episode_steps > 0 ? std::to_string(spec.max_episode_steps) + " steps"
                                              : std::string("none"))
               << "\n"
-              << "    solved at    "
-              << (spec.reward_threshold ? std::to_string(*spec.reward_threshold) : "-") << "\n";
+              << "    solved at    ";
+    if (spec.reward_threshold) {
+      std::cout << *spec.reward_threshold << " mean return\n";
+    } else {
+      std::cout << "- (no threshold)\n";
+    }
     if (verbose) {
       for (const envs::ParamInfo& p : entry.params()) {
         std::cout << "    param " << p.name << " = " << p.default_value << "  (" << p.help << ")\n";

@@ -75,7 +75,8 @@ const Batch& RescaleAction::step(std::span<const float> actions) {
   for (size_t k = 0; k < actions.size(); ++k) {
     const double low = bounds_.low[k % size];
     const double high = bounds_.high[k % size];
-    rescaled_[k] = static_cast<float>(low + (high - low) * (actions[k] - min_action_) / span);
+    rescaled_[k] = static_cast<float>(
+        low + (high - low) * (static_cast<double>(actions[k]) - min_action_) / span);
   }
   return inner_->step(rescaled_);
 }

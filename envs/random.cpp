@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/random_below.hpp"
+
 namespace rl::envs {
 
 namespace {
@@ -82,16 +84,7 @@ NumpyRandom::NumpyRandom(std::uint64_t seed) {
 }
 
 std::uint64_t NumpyRandom::below(std::uint64_t n) {
-  __uint128_t m = static_cast<__uint128_t>(next_u64()) * n;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    while (low < threshold) {
-      m = static_cast<__uint128_t>(next_u64()) * n;
-      low = static_cast<std::uint64_t>(m);
-    }
-  }
-  return static_cast<std::uint64_t>(m >> 64);
+  return random_below(*this, n);
 }
 
 }  // namespace rl::envs

@@ -23,6 +23,14 @@ Batch BatchBuffers::view() const {
           rewards_exact, terminated,       truncated,    episode_returns,    episode_lengths};
 }
 
+Batch with_observations(const Batch& inner, const BatchBuffers& buffers) {
+  Batch out = inner;
+  out.observation_size = buffers.observation_size;
+  out.observations = buffers.observations;
+  out.final_observations = buffers.final_observations;
+  return out;
+}
+
 void BatchBuffers::clear_step_outputs() {
   std::fill(rewards.begin(), rewards.end(), 0.0f);
   std::fill(rewards_exact.begin(), rewards_exact.end(), 0.0);

@@ -71,6 +71,12 @@ struct Batch {
   }
 };
 
+struct BatchBuffers;
+
+/// `inner` with its observations and final observations taken from `buffers` (for wrappers that
+/// transform observations and pass everything else through).
+Batch with_observations(const Batch& inner, const BatchBuffers& buffers);
+
 /// Owns the buffers a Batch views; environments and wrappers each hold one.
 struct BatchBuffers {
   std::int64_t num_envs = 0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/edit_distance.hpp"
 #include "experiments/command.hpp"
 
 namespace rl::experiments {
@@ -55,24 +56,10 @@ std::string closest(const std::string& name, std::span<const char* const> known)
   std::string best;
   size_t best_distance = std::string::npos;
   for (const char* candidate : known) {
-    const std::string k = candidate;
-    std::vector<size_t> row(k.size() + 1);
-    for (size_t j = 0; j <= k.size(); ++j) {
-      row[j] = j;
-    }
-    for (size_t i = 1; i <= name.size(); ++i) {
-      size_t diagonal = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= k.size(); ++j) {
-        const size_t above = row[j];
-        row[j] =
-            std::min({row[j] + 1, row[j - 1] + 1, diagonal + (name[i - 1] == k[j - 1] ? 0 : 1)});
-        diagonal = above;
-      }
-    }
-    if (row[k.size()] < best_distance) {
-      best_distance = row[k.size()];
-      best = k;
+    const size_t distance = edit_distance(name, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
     }
   }
   return best;

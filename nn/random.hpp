@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/random_below.hpp"
+
 namespace rl::nn {
 
 class Rng {
@@ -40,18 +42,7 @@ class Rng {
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
 
   /// Uniform integer in [0, n), without modulo bias (Lemire's method).
-  std::uint64_t below(std::uint64_t n) {
-    __uint128_t m = static_cast<__uint128_t>(next_u64()) * n;
-    auto low = static_cast<std::uint64_t>(m);
-    if (low < n) {
-      const std::uint64_t threshold = (0 - n) % n;
-      while (low < threshold) {
-        m = static_cast<__uint128_t>(next_u64()) * n;
-        low = static_cast<std::uint64_t>(m);
-      }
-    }
-    return static_cast<std::uint64_t>(m >> 64);
-  }
+  std::uint64_t below(std::uint64_t n) { return random_below(*this, n); }
 
   /// Standard normal by the Marsaglia polar method.
   double normal() {

@@ -56,12 +56,7 @@ const Batch& FrameStack::stacked(const Batch& inner, bool after_reset) {
       }
     }
   }
-  view_.rewards = inner.rewards;
-  view_.rewards_exact = inner.rewards_exact;
-  view_.terminated = inner.terminated;
-  view_.truncated = inner.truncated;
-  view_.episode_returns = inner.episode_returns;
-  view_.episode_lengths = inner.episode_lengths;
+  view_ = with_observations(inner, out_);
   return view_;
 }
 
@@ -78,8 +73,7 @@ const Batch& FrameStack::reset_done() {
       fill(i, inner.observation(i));
     }
   }
-  view_.terminated = inner.terminated;
-  view_.truncated = inner.truncated;
+  view_ = with_observations(inner, out_);
   return view_;
 }
 

@@ -57,12 +57,7 @@ const Batch& NormalizeObservation::normalize(const Batch& inner, bool update) {
       apply(inner.final_observations, out_.final_observations, i);
     }
   }
-  view_.rewards = inner.rewards;
-  view_.rewards_exact = inner.rewards_exact;
-  view_.terminated = inner.terminated;
-  view_.truncated = inner.truncated;
-  view_.episode_returns = inner.episode_returns;
-  view_.episode_lengths = inner.episode_lengths;
+  view_ = with_observations(inner, out_);
   return view_;
 }
 

@@ -8,6 +8,10 @@ void StateDict::put(std::string name, const ConstMatrixRef& tensor) {
   tensors.emplace_back(std::move(name), tensor);
 }
 
+void StateDict::put(std::string name, std::vector<double> vector) {
+  vectors.emplace_back(std::move(name), std::move(vector));
+}
+
 void StateDict::put(std::string name, double scalar) {
   scalars.emplace_back(std::move(name), scalar);
 }
@@ -62,12 +66,25 @@ double StateDict::scalar(std::string_view name) const {
                       "); was it saved from a different network or optimiser?"));
 }
 
+const std::vector<double>& StateDict::vector(std::string_view name) const {
+  for (const auto& [key, value] : vectors) {
+    if (key == name) {
+      return value;
+    }
+  }
+  throw Error(message("checkpoint has no vector '", name, "' (it holds: ", list_names(vectors),
+                      "); was it saved from a different agent?"));
+}
+
 void StateDict::merge(const StateDict& other, const std::string& prefix) {
   for (const auto& [key, value] : other.tensors) {
     tensors.emplace_back(prefix + key, value);
   }
   for (const auto& [key, value] : other.scalars) {
     scalars.emplace_back(prefix + key, value);
+  }
+  for (const auto& [key, value] : other.vectors) {
+    vectors.emplace_back(prefix + key, value);
   }
 }
 
@@ -81,6 +98,11 @@ StateDict StateDict::subset(const std::string& prefix) const {
   for (const auto& [key, value] : scalars) {
     if (key.starts_with(prefix)) {
       out.scalars.emplace_back(key.substr(prefix.size()), value);
+    }
+  }
+  for (const auto& [key, value] : vectors) {
+    if (key.starts_with(prefix)) {
+      out.vectors.emplace_back(key.substr(prefix.size()), value);
     }
   }
   return out;

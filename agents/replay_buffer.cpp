@@ -1,0 +1,91 @@
+#include "agents/replay_buffer.hpp"
+
+#include "core/error.hpp"
+
+namespace rl::agents {
+
+ReplayBuffer::ReplayBuffer(std::int64_t capacity, nn::Index observation_size, nn::Index action_size,
+                           bool discrete)
+    : capacity_(capacity),
+      observation_size_(observation_size),
+      action_size_(action_size),
+      discrete_(discrete) {
+  check(capacity >= 1, "replay buffer: capacity = ", capacity, " must be at least 1");
+  const auto n = static_cast<size_t>(capacity);
+  observations_.setZero(capacity, observation_size);
+  next_observations_.setZero(capacity, observation_size);
+  if (discrete) {
+    discrete_actions_.assign(n, 0);
+  } else {
+    continuous_actions_.setZero(capacity, action_size);
+  }
+  rewards_.assign(n, 0.0f);
+  terminated_.assign(n, 0);
+  truncated_.assign(n, 0);
+  discounts_.assign(n, 0.0f);
+}
+
+void ReplayBuffer::add(std::span<const float> observation, std::span<const float> action,
+                       double reward, std::span<const float> next_observation, bool terminated,
+                       bool truncated, double discount) {
+  const std::int64_t row = cursor_;
+  const auto k = static_cast<size_t>(row);
+  for (nn::Index j = 0; j < observation_size_; ++j) {
+    observations_(row, j) = observation[static_cast<size_t>(j)];
+    next_observations_(row, j) = next_observation[static_cast<size_t>(j)];
+  }
+  if (discrete_) {
+    discrete_actions_[k] = static_cast<std::int32_t>(action[0]);
+  } else {
+    for (nn::Index j = 0; j < action_size_; ++j) {
+      continuous_actions_(row, j) = action[static_cast<size_t>(j)];
+    }
+  }
+  rewards_[k] = static_cast<float>(reward);
+  terminated_[k] = terminated ? 1 : 0;
+  truncated_[k] = truncated ? 1 : 0;
+  discounts_[k] = static_cast<float>(discount);
+  cursor_ = (cursor_ + 1) % capacity_;
+  size_ = std::min(size_ + 1, capacity_);
+}
+
+void ReplayBuffer::gather(std::span<const std::int64_t> rows, ReplayBatch& out) const {
+  const auto b = static_cast<nn::Index>(rows.size());
+  out.observations.resize(b, observation_size_);
+  out.next_observations.resize(b, observation_size_);
+  out.rewards.resize(b, 1);
+  out.terminated.resize(b, 1);
+  out.discounts.resize(b, 1);
+  out.weights.setOnes(b, 1);
+  out.indices.assign(rows.begin(), rows.end());
+  if (discrete_) {
+    out.discrete_actions.resize(rows.size());
+  } else {
+    out.continuous_actions.resize(b, action_size_);
+  }
+  for (nn::Index i = 0; i < b; ++i) {
+    const std::int64_t r = rows[static_cast<size_t>(i)];
+    const auto k = static_cast<size_t>(r);
+    out.observations.row(i) = observations_.row(r);
+    out.next_observations.row(i) = next_observations_.row(r);
+    if (discrete_) {
+      out.discrete_actions[static_cast<size_t>(i)] = discrete_actions_[k];
+    } else {
+      out.continuous_actions.row(i) = continuous_actions_.row(r);
+    }
+    out.rewards(i, 0) = rewards_[k];
+    out.terminated(i, 0) = terminated_[k];
+    out.discounts(i, 0) = discounts_[k];
+  }
+}
+
+void ReplayBuffer::sample(std::int64_t batch_size, nn::Rng& rng, ReplayBatch& out) const {
+  check(size_ > 0, "replay buffer: cannot sample from an empty buffer");
+  rows_.resize(static_cast<size_t>(batch_size));
+  for (std::int64_t& r : rows_) {
+    r = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(size_)));
+  }
+  gather(rows_, out);
+}
+
+}  // namespace rl::agents

@@ -38,12 +38,17 @@ std::vector<nn::ParamStore*> ActorCritic::params() {
 
 void ActorCritic::prepare(const envs::ObservationMatrix& raw, bool update, nn::Matrix& out) {
   out = raw;
-  if (!spec_.normalize_observations) {
-    return;
-  }
-  if (update) {
+  if (spec_.normalize_observations && update) {
     observation_stats.update(std::span<const float>(raw.data(), static_cast<size_t>(raw.size())),
                              raw.rows());
+  }
+  normalize(out);
+}
+
+// (x - mean) / sqrt(var + 1e-8), clipped, as SB3's VecNormalize
+void ActorCritic::normalize(nn::Matrix& out) const {
+  if (!spec_.normalize_observations) {
+    return;
   }
   const double clip = spec_.observation_clip;
   for (nn::Index j = 0; j < out.cols(); ++j) {
@@ -171,12 +176,7 @@ void ActorCritic::collect(envs::VecEnv& env, RolloutBuffer& buffer, nn::Rng& rng
       }
     }
   }
-  if (spec_.normalize_observations) {  // next observations with the statistics of this rollout
-    prepare(
-        envs::ObservationMatrix(buffer.next_observations.data(), buffer.size(), observation_size_),
-        false, prepared_);
-    buffer.next_observations = prepared_;
-  }
+  normalize(buffer.next_observations);  // with the statistics of this rollout
   const nn::ConstMatrixMap values = critic.predict(buffer.observations);
   std::copy_n(values.data(), buffer.size(), buffer.values.begin());
   const nn::ConstMatrixMap next_values = critic.predict(buffer.next_observations);

@@ -41,6 +41,8 @@ class ActorCritic {
   /// Copies raw observations into out, normalised when enabled (updating the statistics first
   /// if `update`).
   void prepare(const envs::ObservationMatrix& raw, bool update, nn::Matrix& out);
+  /// Normalises observations in place with the current statistics (when enabled).
+  void normalize(nn::Matrix& observations) const;
   /// Actions for prepared observations: sampled (with their log-probabilities) or the mode.
   void act(const nn::Matrix& observations, nn::Rng& rng, bool deterministic, Actions& out,
            std::span<float> log_probs);

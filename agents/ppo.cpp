@@ -44,12 +44,54 @@ void validate(const PpoConfig& c, std::int64_t num_envs) {
   check(c.total_steps >= 1, "ppo.total_steps = ", c.total_steps, " must be at least 1");
 }
 
+Preset<PpoConfig> ppo_preset(std::string_view env_id) {
+  Preset<PpoConfig> preset{.config = {}, .num_envs = 4, .steps = 500'000};
+  PpoConfig& c = preset.config;
+  if (env_id == "CartPole-v1") {  // RL Zoo's ppo.yml
+    preset.num_envs = 8;
+    preset.steps = 100'000;
+    c.num_steps = 32;
+    c.num_minibatches = 1;
+    c.update_epochs = 20;
+    c.gae_lambda = 0.8;
+    c.gamma = 0.98;
+    c.ent_coef = 0.0;
+    c.learning_rate = 1e-3;
+    c.anneal_clip = true;
+    c.clip_vloss = false;
+  } else if (env_id == "Pendulum-v1") {
+    // RLtools' benchmark layout (4 envs x 1024 steps, batch 256, 64-64, 2 epochs, gamma 0.95,
+    // ReLU, Adam 1e-3, initial std 0.5) plus observation and reward normalisation
+    preset.num_envs = 4;
+    preset.steps = 300'000;
+    c.num_steps = 1024;
+    c.num_minibatches = 16;
+    c.update_epochs = 2;
+    c.gamma = 0.95;
+    c.gae_lambda = 0.95;
+    c.learning_rate = 1e-3;
+    c.anneal_lr = false;
+    c.activation = "relu";
+    c.orthogonal_init = false;
+    c.initial_log_std = std::log(0.5);
+    c.ent_coef = 0.0;
+    c.max_grad_norm = 0.0;
+    c.clip_vloss = false;
+    c.adam_eps = 1e-7;
+    c.normalize_observations = true;
+    c.normalize_rewards = true;
+  }
+  c.total_steps = preset.steps;
+  return preset;
+}
+
 Ppo::Ppo(envs::VecEnv& env, const PpoConfig& config)
     : env_(env),
       config_((validate(config, env.num_envs()), config)),
       model_(env.spec(), actor_critic_spec(config), config.seed),
       optimizer_(model_.params(), {.learning_rate = config.learning_rate, .eps = config.adam_eps}),
       rng_(config.seed) {
+  params_ = model_.params();
   buffer_.allocate(config.num_steps, env.num_envs(), model_.observation_size(),
                    model_.action_size(), model_.discrete());
   discounted_returns_.assign(static_cast<size_t>(env.num_envs()), 0.0);
@@ -133,7 +175,6 @@ void Ppo::update(Logger& logger) {
   double approx_kl = 0;
   double grad_norm_sum = 0;
   int updates = 0;
-  std::vector<nn::ParamStore*> params = model_.params();
   batch_observations_.resize(minibatch, model_.observation_size());
   batch_old_log_probs_.resize(minibatch, 1);
   batch_advantages_.resize(minibatch, 1);
@@ -189,8 +230,9 @@ void Ppo::update(Logger& logger) {
                            static_cast<nn::Scalar>(config_.vf_coef) * v_loss;
       optimizer_.zero_grad();
       tape_.backward(loss);
-      grad_norm_sum += config_.max_grad_norm > 0 ? nn::clip_grad_norm(params, config_.max_grad_norm)
-                                                 : nn::grad_norm(params);
+      grad_norm_sum += config_.max_grad_norm > 0
+                           ? nn::clip_grad_norm(params_, config_.max_grad_norm)
+                           : nn::grad_norm(params_);
       optimizer_.step();
 
       // diagnostics (CleanRL): approx KL = mean((ratio - 1) - log ratio), clip fraction

@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agents/actor_critic.hpp"
 #include "agents/agent.hpp"
+#include "agents/preset.hpp"
 #include "envs/wrappers/running_mean_std.hpp"
 #include "nn/optim/adam.hpp"
 
@@ -77,6 +79,10 @@ struct PpoConfig {
 /// Throws naming the field when a value is out of range.
 void validate(const PpoConfig& config, std::int64_t num_envs);
 
+/// Tuned settings for CartPole-v1 (RL Zoo's) and Pendulum-v1 (RLtools' benchmark layout with
+/// normalisation); CleanRL's defaults with 4 envs elsewhere.
+Preset<PpoConfig> ppo_preset(std::string_view env_id);
+
 class Ppo final : public Agent {
  public:
   Ppo(envs::VecEnv& env, const PpoConfig& config);
@@ -106,6 +112,7 @@ class Ppo final : public Agent {
   double clip_ = 0;  // the clipping range of the current iteration
   bool started_ = false;
   // update workspace
+  std::vector<nn::ParamStore*> params_;  // every trainable block, for clipping
   nn::Tape tape_;
   std::vector<std::int64_t> order_;
   nn::Matrix batch_observations_;

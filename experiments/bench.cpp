@@ -4,12 +4,13 @@
 
 #include "experiments/bench_env.hpp"
 #include "experiments/bench_nn.hpp"
+#include "experiments/bench_train.hpp"
 #include "experiments/command.hpp"
 
 namespace rl::experiments {
 
 int run_bench(Args args) {
-  constexpr const char* kTargets[] = {"nn", "env"};
+  constexpr const char* kTargets[] = {"nn", "env", "train"};
   if (args.size() < 2 || std::string(args[1]) == "--help" || std::string(args[1]) == "-h") {
     std::cout
         << "usage: rl bench <what> [options]\n\n"
@@ -23,6 +24,9 @@ int run_bench(Args args) {
   }
   if (what == "env") {
     return run_bench_env(args.subspan(1));
+  }
+  if (what == "train") {
+    return run_bench_train(args.subspan(1));
   }
   throw UsageError("unknown benchmark '" + what + "'; did you mean '" + closest(what, kTargets) +
                    "'? (`rl bench --help` lists them)");

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <string_view>
 
 namespace rl::experiments {
 
@@ -30,7 +31,10 @@ std::vector<nlohmann::json> run_peer(const std::string& python, const std::strin
     if (!text.empty()) {
       last_line = text;
     }
-    auto json = nlohmann::json::parse(text, nullptr, false);
+    // CleanRL-style peers end with "RESULT {json}"
+    const std::string_view payload =
+        text.starts_with("RESULT ") ? std::string_view(text).substr(7) : std::string_view(text);
+    auto json = nlohmann::json::parse(payload, nullptr, false);
     if (json.is_object()) {
       rows.push_back(std::move(json));
     }

@@ -89,7 +89,9 @@ std::vector<ParamInfo> describe_params() {
 template <class Params>
 void apply_params(Params& params, const std::vector<std::pair<std::string, std::string>>& values,
                   const std::string& env_id) {
-  for (const auto& [name, text] : values) {
+  for (const auto& entry : values) {
+    const std::string& name = entry.first;  // named, not a structured binding: lambdas capture it
+    const std::string& text = entry.second;
     bool found = false;
     params.visit_fields([&](const char* field_name, auto& field, const char*) {
       if (name != field_name) {

@@ -1,5 +1,6 @@
 #include "nn/layers/sequential.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <utility>
 
@@ -188,11 +189,11 @@ Var Sequential::forward(Tape& tape, Var x) {
 ConstMatrixMap Sequential::predict(const ConstMatrixRef& x) {
   check(x.cols() == in_features_, "Sequential::predict: input has ", x.cols(),
         " features but the network expects ", in_features_);
-  workspace_.resize(layers_.size());
+  std::vector<Workspace>& workspace = workspace_for(x.rows());
   const Index batch = x.rows();
   ConstMatrixMap in(x.data(), batch, x.cols());
   for (size_t i = 0; i < layers_.size(); ++i) {
-    Workspace& work = workspace_[i];
+    Workspace& work = workspace[i];
     Matrix& out = work.output;
     out.resize(batch, out_features_[i]);
     bool produced = true;
@@ -225,6 +226,32 @@ ConstMatrixMap Sequential::predict(const ConstMatrixRef& x) {
     }
   }
   return in;
+}
+
+std::vector<Sequential::Workspace>& Sequential::workspace_for(Index rows) {
+  ++predictions_;
+  SizedWorkspace* chosen = nullptr;
+  for (SizedWorkspace& w : workspaces_) {
+    if (w.rows == rows) {
+      chosen = &w;
+      break;
+    }
+  }
+  if (chosen == nullptr) {
+    if (workspaces_.size() < kWorkspaces) {
+      workspaces_.emplace_back();
+      chosen = &workspaces_.back();
+    } else {
+      chosen = &*std::min_element(workspaces_.begin(), workspaces_.end(),
+                                  [](const SizedWorkspace& a, const SizedWorkspace& b) {
+                                    return a.last_used < b.last_used;
+                                  });
+    }
+    chosen->rows = rows;
+    chosen->layers.resize(layers_.size());
+  }
+  chosen->last_used = predictions_;
+  return chosen->layers;
 }
 
 std::string Sequential::summary() const {

@@ -70,8 +70,8 @@ class Sequential {
   Var forward(Tape& tape, Var x);
   /// Records a copy of x as a constant input, then the network.
   Var forward(Tape& tape, const ConstMatrixRef& x) { return forward(tape, tape.constant(x)); }
-  /// Inference without a tape (dropout off); allocation-free once a batch size has been seen.
-  /// The result stays valid until the next call.
+  /// Inference without a tape (dropout off); allocation-free once a batch size has been seen
+  /// (up to four sizes are kept). The result stays valid until the next call.
   ConstMatrixMap predict(const ConstMatrixRef& x);
 
   void train(bool on = true) { training_ = on; }
@@ -106,7 +106,17 @@ class Sequential {
     Matrix scratch;  // unfolded patches (conv), row statistics (layer norm)
     Matrix product;  // the convolution's matrix product
   };
-  std::vector<Workspace> workspace_;
+  // One workspace per batch size seen (acting at one size and computing targets at another
+  // must not reallocate every call); the least recently used is reused beyond kWorkspaces.
+  static constexpr size_t kWorkspaces = 4;
+  struct SizedWorkspace {
+    Index rows = -1;
+    std::uint64_t last_used = 0;
+    std::vector<Workspace> layers;
+  };
+  std::vector<SizedWorkspace> workspaces_;
+  std::uint64_t predictions_ = 0;
+  std::vector<Workspace>& workspace_for(Index rows);
 };
 
 /// A multilayer perceptron: sizes = {in, hidden..., out}.

@@ -136,6 +136,12 @@ TEST_CASE("inference without a tape allocates nothing after warm-up", "[nn][allo
                         .outputs = 6});
   const Matrix x = random_matrix(32, 400, rng);
   CHECK(allocations_on_repeat([&] { net.predict(x); }) == 0);
+  // acting on one row and computing targets on a batch, alternately
+  const Matrix one = x.topRows(1);
+  CHECK(allocations_on_repeat([&] {
+          net.predict(one);
+          net.predict(x);
+        }) == 0);
 }
 
 }  // namespace

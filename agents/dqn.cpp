@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 
 #include "agents/networks.hpp"
 #include "agents/returns.hpp"
@@ -36,16 +37,15 @@ void validate(const DqnConfig& c) {
   check(c.buffer_size >= 1, "dqn.buffer_size = ", c.buffer_size, " must be at least 1");
   check(c.gamma > 0 && c.gamma <= 1, "dqn.gamma = ", c.gamma, " must be in (0, 1]");
   check(c.tau > 0 && c.tau <= 1, "dqn.tau = ", c.tau, " must be in (0, 1]");
-  check(c.target_network_frequency >= 1, "dqn.target_network_frequency = ",
-        c.target_network_frequency, " must be at least 1");
+  check(c.target_network_frequency >= 1,
+        "dqn.target_network_frequency = ", c.target_network_frequency, " must be at least 1");
   check(c.batch_size >= 1, "dqn.batch_size = ", c.batch_size, " must be at least 1");
   check(c.start_e >= 0 && c.start_e <= 1, "dqn.start_e = ", c.start_e, " must be in [0, 1]");
   check(c.end_e >= 0 && c.end_e <= 1, "dqn.end_e = ", c.end_e, " must be in [0, 1]");
   check(c.exploration_fraction >= 0 && c.exploration_fraction <= 1,
         "dqn.exploration_fraction = ", c.exploration_fraction, " must be in [0, 1]");
   check(c.learning_starts >= 0, "dqn.learning_starts = ", c.learning_starts, " must be >= 0");
-  check(c.train_frequency >= 1, "dqn.train_frequency = ", c.train_frequency,
-        " must be at least 1");
+  check(c.train_frequency >= 1, "dqn.train_frequency = ", c.train_frequency, " must be at least 1");
   check(c.gradient_steps >= 1, "dqn.gradient_steps = ", c.gradient_steps, " must be at least 1");
   check(c.total_steps >= 1, "dqn.total_steps = ", c.total_steps, " must be at least 1");
   check(c.n_step >= 1, "dqn.n_step = ", c.n_step, " must be at least 1");
@@ -61,44 +61,53 @@ void validate(const DqnConfig& c) {
   nn::parse_activation(c.activation);
 }
 
-DqnConfig dqn_preset(std::string_view env_id) {
-  DqnConfig c;
-  // RL Zoo's CartPole-v1 and Acrobot-v1 settings (SB3: net 64-64, Huber loss, clipping at 10):
-  // big batches, 4 gradient steps every 16 env steps, a target copy every 5000 steps and a short
-  // exploration phase (6% of the zoo's 200k and 150k steps: 12k and 9k steps).
+Preset<DqnConfig> dqn_preset(std::string_view env_id) {
+  Preset<DqnConfig> preset{.config = {}, .num_envs = 1, .steps = 500'000};
+  DqnConfig& c = preset.config;
   if (env_id == "CartPole-v1" || env_id == "Acrobot-v1") {
-    c.learning_rate = 2.5e-4;
+    // RL Zoo's settings (on SB3's 64-64 net) reach the thresholds, but on CartPole most seeds
+    // collapse again before the budget ends and on Acrobot some miss by a little. Double DQN
+    // with a dueling head and 3-step returns, one gradient step every 4 env steps, Huber loss
+    // and clipping at 10 passed on every CartPole seed tried and all but one Acrobot seed
+    preset.steps = 100'000;
+    c.learning_rate = 1e-3;
     c.buffer_size = 100'000;
-    c.batch_size = 512;
-    c.learning_starts = 0;
-    c.gamma = 0.99;
-    c.target_network_frequency = 5000;
-    c.train_frequency = 16;
-    c.gradient_steps = 4;
-    c.total_steps = 100'000;
-    c.exploration_fraction = env_id == "CartPole-v1" ? 0.12 : 0.09;
-    c.end_e = 0.11;
+    c.batch_size = 128;
+    c.learning_starts = 1000;
+    c.train_frequency = 4;
+    c.target_network_frequency = 500;
+    c.exploration_fraction = 0.1;
+    c.end_e = 0.02;
+    c.double_q = true;
+    c.dueling = true;
+    c.n_step = 3;
     c.loss = "huber";
     c.max_grad_norm = 10;
     c.hidden = "64,64";
   } else if (env_id == "MountainCar-v0") {
-    // RL Zoo's tuned MountainCar-v0: a large step size, gamma 0.98, 8 gradient steps every 16.
-    c.learning_rate = 4e-3;
-    c.buffer_size = 10'000;
+    // RL Zoo's (4e-3, gamma 0.98, 8 gradient steps every 16 env steps, net 256-256) ends between
+    // -100 and -160 here. What made it reliable: velocity (+-0.07) scaled to the range of
+    // position, 5-step returns, a dueling head, gamma 0.99, and a long exploration phase
+    // (epsilon 1 to 0.01 over 60k steps) with a bigger buffer; 128-128 is enough
+    preset.steps = 150'000;
+    c.learning_rate = 2e-3;
+    c.buffer_size = 50'000;
     c.batch_size = 128;
     c.learning_starts = 1000;
-    c.gamma = 0.98;
-    c.target_network_frequency = 600;
     c.train_frequency = 16;
     c.gradient_steps = 8;
-    c.total_steps = 150'000;
-    c.exploration_fraction = 0.2;
-    c.end_e = 0.07;
+    c.target_network_frequency = 600;
+    c.exploration_fraction = 0.4;
+    c.end_e = 0.01;
+    c.dueling = true;
+    c.n_step = 5;
     c.loss = "huber";
     c.max_grad_norm = 10;
-    c.hidden = "256,256";
+    c.scale_observations = true;
+    c.hidden = "128,128";
   }
-  return c;
+  c.total_steps = preset.steps;
+  return preset;
 }
 
 double dqn_epsilon(const DqnConfig& c, std::int64_t step) {
@@ -108,6 +117,7 @@ double dqn_epsilon(const DqnConfig& c, std::int64_t step) {
 }
 
 // --- algorithm: the TD target
+
 void dqn_targets(const nn::ConstMatrixRef& target_next_q, const nn::ConstMatrixRef& selector_next_q,
                  const ReplayBatch& batch, nn::Matrix& targets) {
   check(target_next_q.rows() == batch.rewards.rows() &&
@@ -120,16 +130,16 @@ void dqn_targets(const nn::ConstMatrixRef& target_next_q, const nn::ConstMatrixR
   for (nn::Index i = 0; i < target_next_q.rows(); ++i) {
     nn::Index next_action = 0;
     selector_next_q.row(i).maxCoeff(&next_action);
-    targets(i, 0) = static_cast<nn::Scalar>(
-        td_target(batch.rewards(i, 0), target_next_q(i, next_action), batch.terminated(i, 0) != 0,
-                  batch.discounts(i, 0)));
+    targets(i, 0) =
+        static_cast<nn::Scalar>(td_target(batch.rewards(i, 0), target_next_q(i, next_action),
+                                          batch.terminated(i, 0) != 0, batch.discounts(i, 0)));
   }
 }
 
 // --- algorithm: the Q-network, plain or dueling
 
-QNetwork::QNetwork(const envs::Space& observation_space, nn::Index actions,
-                   const DqnConfig& config, std::uint64_t seed)
+QNetwork::QNetwork(const envs::Space& observation_space, nn::Index actions, const DqnConfig& config,
+                   std::uint64_t seed)
     : dueling(config.dueling) {
   NetworkSpec spec;
   spec.hidden = parse_hidden_sizes(config.hidden);
@@ -207,6 +217,11 @@ void update_target(const QNetwork& online, QNetwork& target, double tau) {
 
 namespace {
 
+/// Row i of a row-major matrix as a span.
+std::span<const float> row_span(const nn::Matrix& m, std::int64_t i) {
+  return {m.row(i).data(), static_cast<size_t>(m.cols())};
+}
+
 const envs::Discrete& discrete_actions(const envs::EnvSpec& spec) {
   const auto* discrete = std::get_if<envs::Discrete>(&spec.action_space);
   check(discrete != nullptr, "dqn: ", spec.id, " has ", envs::to_string(spec.action_space),
@@ -234,8 +249,21 @@ Dqn::Dqn(envs::VecEnv& env, const DqnConfig& config)
   } else {
     replay_.emplace(config.buffer_size, obs_size, 1, true);
   }
+  // scaling into [-1, 1] where both bounds are finite (MountainCar's velocity spans +-0.07)
+  const auto& box = std::get<envs::Box>(env.spec().observation_space);
+  observation_center_.setZero(obs_size);
+  observation_scale_.setOnes(obs_size);
+  for (nn::Index j = 0; j < obs_size; ++j) {
+    const double low = box.low[static_cast<size_t>(j)];
+    const double high = box.high[static_cast<size_t>(j)];
+    if (config.scale_observations && std::isfinite(low) && std::isfinite(high) && high > low) {
+      observation_center_(j) = static_cast<nn::Scalar>((low + high) / 2);
+      observation_scale_(j) = static_cast<nn::Scalar>(2 / (high - low));
+    }
+  }
   const auto n = static_cast<size_t>(env.num_envs());
   observations_.resize(env.num_envs(), obs_size);
+  next_observations_.resize(env.num_envs(), obs_size);
   action_indices_.resize(n);
   exploring_.resize(n);
   env_actions_.resize(n);
@@ -244,7 +272,14 @@ Dqn::Dqn(envs::VecEnv& env, const DqnConfig& config)
 
 // --- algorithm: epsilon-greedy actions
 
-void Dqn::choose_actions(const envs::ObservationMatrix& observations, double epsilon,
+void Dqn::scale(nn::Matrix& observations) const {
+  if (config_.scale_observations) {
+    observations = (observations.rowwise() - observation_center_).array().rowwise() *
+                   observation_scale_.array();
+  }
+}
+
+void Dqn::choose_actions(const nn::Matrix& observations, double epsilon,
                          std::vector<std::int32_t>& out) {
   const auto n = static_cast<size_t>(observations.rows());
   out.resize(n);
@@ -272,7 +307,9 @@ void Dqn::choose_actions(const envs::ObservationMatrix& observations, double eps
 }
 
 void Dqn::act(const envs::ObservationMatrix& observations, bool deterministic, Actions& out) {
-  choose_actions(observations, deterministic ? 0.0 : dqn_epsilon(config_, step_), out.discrete);
+  prepared_ = observations;
+  scale(prepared_);
+  choose_actions(prepared_, deterministic ? 0.0 : dqn_epsilon(config_, step_), out.discrete);
   for (std::int32_t& a : out.discrete) {
     a += static_cast<std::int32_t>(action_start_);
   }
@@ -292,20 +329,20 @@ void Dqn::learn(std::int64_t steps, Logger& logger) {
   const auto start = std::chrono::steady_clock::now();
   const std::int64_t start_step = step_;
   const auto store = [this](std::span<const float> observation, std::span<const float> action,
-                            double reward, std::span<const float> next_observation,
-                            bool terminated, bool truncated, double discount) {
+                            double reward, std::span<const float> next_observation, bool terminated,
+                            bool truncated, double discount) {
     if (prioritized_replay_) {
-      prioritized_replay_->add(observation, action, reward, next_observation, terminated,
-                               truncated, discount);
+      prioritized_replay_->add(observation, action, reward, next_observation, terminated, truncated,
+                               discount);
     } else {
       replay_->add(observation, action, reward, next_observation, terminated, truncated, discount);
     }
   };
   while (step_ < end) {
     // act epsilon-greedily and step the envs
-    const envs::Batch& current = env_.last();
-    observations_ = current.observation_matrix();
-    choose_actions(current.observation_matrix(), dqn_epsilon(config_, step_), action_indices_);
+    observations_ = env_.last().observation_matrix();
+    scale(observations_);
+    choose_actions(observations_, dqn_epsilon(config_, step_), action_indices_);
     for (size_t i = 0; i < action_indices_.size(); ++i) {
       env_actions_[i] = action_indices_[i] + static_cast<std::int32_t>(action_start_);
     }
@@ -317,14 +354,17 @@ void Dqn::learn(std::int64_t steps, Logger& logger) {
     // store (s, a, r, s', terminated, truncated); s' is the final observation where an episode
     // ended, so truncated transitions bootstrap from the state the time limit cut off
     for (std::int64_t i = 0; i < n; ++i) {
+      const std::span<const float> next =
+          batch.done(i) ? batch.final_observation(i) : batch.observation(i);
+      std::copy(next.begin(), next.end(), next_observations_.row(i).data());
+    }
+    scale(next_observations_);
+    for (std::int64_t i = 0; i < n; ++i) {
       const auto k = static_cast<size_t>(i);
-      const float action = static_cast<float>(action_indices_[k]);
-      collector_.add(
-          i,
-          std::span<const float>(observations_.row(i).data(), static_cast<size_t>(observations_.cols())),
-          std::span<const float>(&action, 1), batch.rewards[k],
-          batch.done(i) ? batch.final_observation(i) : batch.observation(i),
-          batch.terminated[k] != 0, batch.truncated[k] != 0, store);
+      const auto action = static_cast<float>(action_indices_[k]);
+      collector_.add(i, row_span(observations_, i), std::span<const float>(&action, 1),
+                     batch.rewards[k], row_span(next_observations_, i), batch.terminated[k] != 0,
+                     batch.truncated[k] != 0, store);
     }
 
     // train every train_frequency env steps and update the target every
@@ -383,7 +423,7 @@ void Dqn::update() {
   nn::Var elementwise;
   if (config_.loss == "huber") {  // 0.5 min(|d|, 1)^2 + (|d| - min(|d|, 1)): PyTorch's delta 1
     const nn::Var magnitude = nn::abs(td_error);
-    const nn::Var quadratic = nn::minimum(magnitude, tape_.constant(nn::Matrix::Ones(1, 1)));
+    const nn::Var quadratic = nn::clamp(magnitude, 0, 1);
     elementwise = 0.5f * nn::square(quadratic) + (magnitude - quadratic);
   } else {
     elementwise = nn::square(td_error);

@@ -12,6 +12,7 @@
 
 #include "agents/agent.hpp"
 #include "agents/n_step.hpp"
+#include "agents/preset.hpp"
 #include "agents/prioritized_replay.hpp"
 #include "agents/replay_buffer.hpp"
 #include "nn/layers/sequential.hpp"
@@ -43,6 +44,7 @@ struct DqnConfig {
   std::string loss = "mse";  ///< TD loss: mse (CleanRL) or huber (delta 1; SB3's smooth L1)
   double max_grad_norm = 0;  ///< global gradient norm limit; 0 for none (SB3 uses 10)
   double adam_eps = 1e-8;  ///< Adam epsilon
+  bool scale_observations = false;  ///< map finite observation bounds to [-1, 1]
   std::string hidden = "120,84";  ///< widths of the hidden layers, comma-separated
   std::string activation = "relu";  ///< hidden activation: relu, tanh, elu, ...
   bool orthogonal_init = false;  ///< CleanRL's orthogonal init; otherwise PyTorch's default
@@ -72,6 +74,7 @@ struct DqnConfig {
     v("loss", loss, "TD loss: mse or huber");
     v("max_grad_norm", max_grad_norm, "global gradient norm limit (0: none)");
     v("adam_eps", adam_eps, "Adam epsilon");
+    v("scale_observations", scale_observations, "map finite observation bounds to [-1, 1]");
     v("hidden", hidden, "widths of the hidden layers, comma-separated");
     v("activation", activation, "hidden activation (relu, tanh, elu, ...)");
     v("orthogonal_init", orthogonal_init, "orthogonal initialisation as CleanRL's PPO");
@@ -83,8 +86,9 @@ struct DqnConfig {
 void validate(const DqnConfig& config);
 
 /// The tuned configuration for CartPole-v1, Acrobot-v1 and MountainCar-v0 (RL Zoo's published
-/// hyperparameters, adjusted to pass the learning tests' budgets); CleanRL's defaults otherwise.
-DqnConfig dqn_preset(std::string_view env_id);
+/// hyperparameters, adjusted to pass the learning tests' budgets) with its budget; CleanRL's
+/// defaults (one env, 500k steps) otherwise.
+Preset<DqnConfig> dqn_preset(std::string_view env_id);
 
 /// "120,84" -> {120, 84}; throws naming the hidden field for anything else.
 std::vector<nn::Index> parse_hidden_sizes(const std::string& hidden);
@@ -135,20 +139,20 @@ class Dqn final : public Agent {
   void load_policy_state(const nn::StateDict& state) override;
   const EpisodeTracker& episodes() const override { return tracker_; }
 
-  const DqnConfig& config() const { return config_; }
-  const QNetwork& online() const { return online_; }
-  const QNetwork& target() const { return target_; }
-
  private:
-  void choose_actions(const envs::ObservationMatrix& observations, double epsilon,
+  /// Maps bounded observation features into [-1, 1] when scale_observations is on.
+  void scale(nn::Matrix& observations) const;
+  void choose_actions(const nn::Matrix& observations, double epsilon,
                       std::vector<std::int32_t>& out);
   void update();
-  void log(Logger& logger, double seconds);
+  void log(Logger& logger, double seconds_per_step);
 
   envs::VecEnv& env_;
   DqnConfig config_;
   nn::Index num_actions_;
   std::int64_t action_start_;  // Discrete(n, start): env actions are start + index
+  nn::RowVector observation_center_;  // (low + high) / 2 where both bounds are finite, else 0
+  nn::RowVector observation_scale_;  // 2 / (high - low) where both are finite, else 1
   QNetwork online_;
   QNetwork target_;
   std::vector<nn::ParamStore*> params_;  // the online network's, for the optimizer and clipping
@@ -163,7 +167,9 @@ class Dqn final : public Agent {
   bool started_ = false;
   // acting workspace
   nn::Tape act_tape_;
-  nn::Matrix observations_;  // (N, obs): what the envs saw when they acted
+  nn::Matrix observations_;  // (N, obs): what the envs saw when they acted, scaled
+  nn::Matrix next_observations_;  // (N, obs): where they went (final ones at an end), scaled
+  nn::Matrix prepared_;  // act()'s observations, scaled
   std::vector<std::int32_t> action_indices_;  // N, in [0, num_actions)
   std::vector<std::uint8_t> exploring_;  // N
   std::vector<std::int32_t> env_actions_;  // N, as the env takes them

@@ -35,7 +35,7 @@ TEST_CASE("A2C trains bit-identically from the same seed and restores its policy
 }
 
 #ifdef RL_COUNT_ALLOCATIONS
-TEST_CASE("A2C learns without allocating after warm-up", "[agents][a2c][alloc]") {
+TEST_CASE("A2C trains without allocating after warm-up", "[agents][a2c][alloc]") {
   CHECK(test::allocations_after_warmup("CartPole-v1", 8, a2c_with({}), 400, 4000) == 0);
 }
 #endif

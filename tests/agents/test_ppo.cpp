@@ -71,7 +71,7 @@ TEST_CASE("PPO configuration errors name the field", "[agents][ppo]") {
 }
 
 #ifdef RL_COUNT_ALLOCATIONS
-TEST_CASE("PPO learns without allocating after its first iteration", "[agents][ppo][alloc]") {
+TEST_CASE("PPO trains without allocating after its first iteration", "[agents][ppo][alloc]") {
   PpoConfig config;
   config.num_steps = 64;
   CHECK(test::allocations_after_warmup("CartPole-v1", 4, ppo_with(config), 256, 1024) == 0);

@@ -35,7 +35,7 @@ TEST_CASE("REINFORCE trains bit-identically from the same seed and restores its 
 }
 
 #ifdef RL_COUNT_ALLOCATIONS
-TEST_CASE("REINFORCE learns without allocating after warm-up", "[agents][reinforce][alloc]") {
+TEST_CASE("REINFORCE trains without allocating after warm-up", "[agents][reinforce][alloc]") {
   ReinforceConfig config;
   config.batch_steps = 512;
   CHECK(test::allocations_after_warmup("CartPole-v1", 4, reinforce_with(config), 4000, 8000) == 0);

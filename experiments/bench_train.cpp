@@ -6,12 +6,15 @@
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "agents/dqn.hpp"
 #include "agents/evaluate.hpp"
 #include "agents/ppo.hpp"
+#include "agents/sac.hpp"
 #include "envs/registry.hpp"
 #include "experiments/options.hpp"
 #include "experiments/peer.hpp"
@@ -59,13 +62,13 @@ class SolveWatch final : public agents::Logger {
 struct Result {
   std::string name;
   std::uint64_t seed = 0;
-  double seconds = 0;        ///< to solve, or for the whole budget
-  std::int64_t steps = 0;    ///< at solving, or the budget
-  double score = 0;          ///< final mean return (evaluation or last 20 episodes)
+  double seconds = 0;  ///< to solve, or for the whole budget
+  std::int64_t steps = 0;  ///< at solving, or the budget
+  double score = 0;  ///< final mean return (evaluation or last 20 episodes)
   bool solved = true;
-  double peer_seconds = 0;   ///< 0 when there is no peer measurement
+  double peer_seconds = 0;  ///< 0 when there is no peer measurement
   std::string peer;
-  double target = 0;         ///< the required speed-up (ratio) or time limit (seconds)
+  double target = 0;  ///< the required speed-up (ratio) or time limit (seconds)
   bool target_is_ratio = true;
 };
 
@@ -123,6 +126,41 @@ Result ppo_pendulum(std::uint64_t seed) {
   return r;
 }
 
+Result dqn_cartpole(std::uint64_t seed) {
+  // CleanRL's dqn.py defaults, as ../shared/peers/dqn_torch.py runs them
+  agents::DqnConfig config;
+  config.seed = seed;
+  auto env = envs::make("CartPole-v1", {.num_envs = 1});
+  agents::Dqn dqn(*env, config);
+  Result r = time_to_solve("dqn-cartpole", dqn, 1000, config.total_steps, 475);
+  r.seed = seed;
+  r.target = 5;
+  return r;
+}
+
+Result sac_pendulum(std::uint64_t seed) {
+  // RLtools' benchmark layout: 10k steps, one env, 64-64 ReLU, batch 100
+  agents::Preset<agents::SacConfig> preset = agents::sac_preset("Pendulum-v1");
+  preset.config.seed = seed;
+  auto env = envs::make("Pendulum-v1", {.num_envs = preset.num_envs});
+  agents::Sac sac(*env, preset.config);
+  agents::NullLogger logger;
+  const auto start = Clock::now();
+  sac.learn(preset.steps, logger);
+  Result r;
+  r.name = "sac-pendulum";
+  r.seed = seed;
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.steps = sac.steps();
+  auto eval_env = envs::make("Pendulum-v1", {.num_envs = 4});
+  r.score = agents::evaluate(sac, *eval_env, 20, 777 + seed, true).mean_return();
+  r.solved = r.score >= -200;
+  r.peer = "RLtools (published, this machine kind): 2.47-2.55 s";
+  r.target = 2.5;
+  r.target_is_ratio = false;
+  return r;
+}
+
 double peer_solved_seconds(const std::string& python, const std::string& script,
                            std::uint64_t seed) {
   const std::vector<nlohmann::json> rows =
@@ -143,14 +181,13 @@ int run_bench_train(Args args) {
   std::string python = "/usr/bin/python3";
   bool json = false;
   po::options_description options("rl bench train options");
-  options.add_options()
-      ("case", po::value(&which)->default_value(which),
-       "ppo-cartpole, ppo-pendulum, or all")
-      ("seeds", po::value(&seeds)->default_value(seeds), "seeds 0 .. N-1 per case")
-      ("peers", po::value(&peers),
-       "folder of the PyTorch peers (../shared/peers): also time them and print the ratio")
-      ("python", po::value(&python)->default_value(python), "interpreter for the peers")
-      ("json", po::bool_switch(&json), "one JSON object per run");
+  options.add_options()("case", po::value(&which)->default_value(which),
+                        "ppo-cartpole, dqn-cartpole, ppo-pendulum, sac-pendulum, or all")(
+      "seeds", po::value(&seeds)->default_value(seeds), "seeds 0 .. N-1 per case")(
+      "peers", po::value(&peers),
+      "folder of the PyTorch peers (../shared/peers): also time them and print the ratio")(
+      "python", po::value(&python)->default_value(python), "interpreter for the peers")(
+      "json", po::bool_switch(&json), "one JSON object per run");
   po::variables_map values;
   if (!parse_options(args, "rl bench train [--case NAME] [--seeds N] [--peers DIR] [--json]",
                      options, values)) {
@@ -163,14 +200,16 @@ int run_bench_train(Args args) {
   };
   const std::vector<Case> cases = {
       {"ppo-cartpole", ppo_cartpole, "ppo_torch.py"},
+      {"dqn-cartpole", dqn_cartpole, "dqn_torch.py"},
       {"ppo-pendulum", ppo_pendulum, nullptr},
+      {"sac-pendulum", sac_pendulum, nullptr},
   };
   std::vector<const char*> names;
   for (const Case& c : cases) {
     names.push_back(c.name);
   }
-  if (which != "all" && std::none_of(cases.begin(), cases.end(),
-                                     [&](const Case& c) { return which == c.name; })) {
+  if (which != "all" &&
+      std::none_of(cases.begin(), cases.end(), [&](const Case& c) { return which == c.name; })) {
     throw UsageError("unknown case '" + which + "'; did you mean '" + closest(which, names) +
                      "'? (use all, or one of the names in --help)");
   }
@@ -193,12 +232,17 @@ int run_bench_train(Args args) {
         r.peer = std::string(c.peer_script) + " (PyTorch, same run)";
       }
       const double ratio = r.peer_seconds > 0 ? r.peer_seconds / r.seconds : 0;
-      const bool met = r.target_is_ratio ? (r.peer_seconds == 0 || ratio >= r.target)
-                                         : r.seconds <= r.target;
+      const bool met =
+          r.target_is_ratio ? (r.peer_seconds == 0 || ratio >= r.target) : r.seconds <= r.target;
       if (json) {
-        nlohmann::json row = {{"case", r.name},   {"seed", r.seed},     {"seconds", r.seconds},
-                              {"steps", r.steps}, {"return", r.score},  {"solved", r.solved},
-                              {"target", r.target}, {"target_is_ratio", r.target_is_ratio},
+        nlohmann::json row = {{"case", r.name},
+                              {"seed", r.seed},
+                              {"seconds", r.seconds},
+                              {"steps", r.steps},
+                              {"return", r.score},
+                              {"solved", r.solved},
+                              {"target", r.target},
+                              {"target_is_ratio", r.target_is_ratio},
                               {"meets_target", met && r.solved}};
         if (r.peer_seconds > 0) {
           row["peer_seconds"] = r.peer_seconds;
@@ -223,8 +267,7 @@ int run_bench_train(Args args) {
       } else {
         std::printf("  <= %.2f s", r.target);
       }
-      std::printf("%s%s\n", r.solved ? "" : "  (not solved)",
-                  met ? "" : "  below target");
+      std::printf("%s%s\n", r.solved ? "" : "  (not solved)", met ? "" : "  below target");
       if (!r.peer.empty() && r.peer_seconds == 0) {
         std::printf("%20s reference: %s\n", "", r.peer.c_str());
       }

@@ -14,19 +14,6 @@ namespace rl::agents {
 
 namespace {
 
-ActorCriticSpec actor_critic_spec(const A2cConfig& c) {
-  NetworkSpec network;
-  network.hidden.assign(static_cast<size_t>(c.hidden_layers), c.hidden_size);
-  network.activation = nn::parse_activation(c.activation);
-  network.orthogonal_init = c.orthogonal_init;
-  ActorCriticSpec spec;
-  spec.actor = network;
-  spec.critic = network;
-  spec.initial_log_std = c.initial_log_std;
-  spec.normalize_observations = c.normalize_observations;
-  return spec;
-}
-
 std::unique_ptr<nn::Optimizer> make_optimizer(const A2cConfig& c,
                                               std::vector<nn::ParamStore*> params) {
   if (c.optimizer == "adam") {

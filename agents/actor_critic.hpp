@@ -28,6 +28,25 @@ struct ActorCriticSpec {
   double observation_clip = 10.0;  ///< normalised observations are clipped to +-this
 };
 
+/// The actor-critic layout an agent's config describes: identical hidden layers for actor and
+/// critic (hidden_layers x hidden_size, activation, orthogonal_init), initial_log_std, and
+/// normalize_observations when the config has it.
+template <class Config>
+ActorCriticSpec actor_critic_spec(const Config& c) {
+  NetworkSpec network;
+  network.hidden.assign(static_cast<size_t>(c.hidden_layers), c.hidden_size);
+  network.activation = nn::parse_activation(c.activation);
+  network.orthogonal_init = c.orthogonal_init;
+  ActorCriticSpec spec;
+  spec.actor = network;
+  spec.critic = network;
+  spec.initial_log_std = c.initial_log_std;
+  if constexpr (requires { c.normalize_observations; }) {
+    spec.normalize_observations = c.normalize_observations;
+  }
+  return spec;
+}
+
 class ActorCritic {
  public:
   ActorCritic(const envs::EnvSpec& env, const ActorCriticSpec& spec, std::uint64_t seed);

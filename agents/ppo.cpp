@@ -11,23 +11,6 @@
 
 namespace rl::agents {
 
-namespace {
-
-ActorCriticSpec actor_critic_spec(const PpoConfig& c) {
-  NetworkSpec network;
-  network.hidden.assign(static_cast<size_t>(c.hidden_layers), c.hidden_size);
-  network.activation = nn::parse_activation(c.activation);
-  network.orthogonal_init = c.orthogonal_init;
-  ActorCriticSpec spec;
-  spec.actor = network;
-  spec.critic = network;
-  spec.initial_log_std = c.initial_log_std;
-  spec.normalize_observations = c.normalize_observations;
-  return spec;
-}
-
-}  // namespace
-
 void validate(const PpoConfig& c, std::int64_t num_envs) {
   check(c.num_steps >= 1, "ppo.num_steps = ", c.num_steps, " must be at least 1");
   check(c.num_minibatches >= 1 && (c.num_steps * num_envs) % c.num_minibatches == 0,

@@ -13,18 +13,6 @@ namespace {
 
 constexpr std::int64_t kUnlimitedEpisodeChunk = 10'000;
 
-ActorCriticSpec actor_critic_spec(const ReinforceConfig& c) {
-  NetworkSpec network;
-  network.hidden.assign(static_cast<size_t>(c.hidden_layers), c.hidden_size);
-  network.activation = nn::parse_activation(c.activation);
-  network.orthogonal_init = c.orthogonal_init;
-  ActorCriticSpec spec;
-  spec.actor = network;
-  spec.critic = network;
-  spec.initial_log_std = c.initial_log_std;
-  return spec;
-}
-
 }  // namespace
 
 void validate(const ReinforceConfig& c) {

@@ -37,6 +37,8 @@ class BatchedEnv final : public VecEnv {
   std::int64_t state_size() const override { return D::kStateSize; }
   void get_state(std::int64_t env, std::span<double> out) const override;
   void set_state(std::int64_t env, std::span<const double> state) override;
+  std::vector<std::uint64_t> snapshot() const override;
+  void restore(std::span<const std::uint64_t> snapshot) override;
   int threads() const override { return threads_; }
   void set_threads(int threads) override;
 

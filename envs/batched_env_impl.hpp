@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "envs/batched_env.hpp"
 #include "envs/parallel.hpp"
+#include "envs/snapshot.hpp"
 
 namespace rl::envs {
 
@@ -249,6 +250,49 @@ void BatchedEnv<D>::set_state(std::int64_t env, std::span<const double> state) {
   out_.truncated[k] = 0;
   D::observe(params_, states_[k], out_.observation(env));
   has_reset_ = true;
+}
+
+// Layout: the number of envs and the state size (checked on restore), whether reset() has run,
+// then per env its state's bytes, random stream, elapsed steps, running return and pending reset,
+// then the output buffers.
+template <Dynamics D>
+std::vector<std::uint64_t> BatchedEnv<D>::snapshot() const {
+  static_assert(std::is_trivially_copyable_v<State>, "snapshots copy states bit for bit");
+  SnapshotWriter out;
+  out.word(static_cast<std::uint64_t>(num_envs_));
+  out.word(sizeof(State));
+  out.word(has_reset_ ? 1 : 0);
+  for (std::int64_t i = 0; i < num_envs_; ++i) {
+    const auto k = static_cast<size_t>(i);
+    out.raw(&states_[k], 1);
+    const auto rng = rngs_[k].state();
+    out.raw(rng.data(), rng.size());
+    out.word(static_cast<std::uint64_t>(elapsed_[k]));
+    out.number(running_returns_[k]);
+    out.word(needs_reset_[k]);
+  }
+  out_.save(out);
+  return out.take();
+}
+
+template <Dynamics D>
+void BatchedEnv<D>::restore(std::span<const std::uint64_t> snapshot) {
+  SnapshotReader in(snapshot, spec_.id + " restore");
+  in.expect(static_cast<std::uint64_t>(num_envs_), "number of envs");
+  in.expect(sizeof(State), "state size");
+  has_reset_ = in.word() != 0;
+  for (std::int64_t i = 0; i < num_envs_; ++i) {
+    const auto k = static_cast<size_t>(i);
+    in.raw(&states_[k], 1);
+    std::array<std::uint64_t, 4> rng{};
+    in.raw(rng.data(), rng.size());
+    rngs_[k].set_state(rng);
+    elapsed_[k] = static_cast<std::int32_t>(in.word());
+    running_returns_[k] = in.number();
+    needs_reset_[k] = static_cast<std::uint8_t>(in.word());
+  }
+  out_.load(in);
+  in.finish();
 }
 
 template <Dynamics D>

@@ -4,6 +4,7 @@
 // initial states as Gymnasium's reset(seed=seed).
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 namespace rl::envs {
@@ -12,6 +13,16 @@ class NumpyRandom {
  public:
   /// np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed))).
   explicit NumpyRandom(std::uint64_t seed = 0);
+
+  /// The complete state (the 128-bit state and increment as high and low words), for checkpoints.
+  std::array<std::uint64_t, 4> state() const {
+    return {static_cast<std::uint64_t>(state_ >> 64), static_cast<std::uint64_t>(state_),
+            static_cast<std::uint64_t>(increment_ >> 64), static_cast<std::uint64_t>(increment_)};
+  }
+  void set_state(const std::array<std::uint64_t, 4>& words) {
+    state_ = (static_cast<__uint128_t>(words[0]) << 64) | words[1];
+    increment_ = (static_cast<__uint128_t>(words[2]) << 64) | words[3];
+  }
 
   /// The next 64 random bits (PCG64.random_raw()).
   std::uint64_t next_u64() {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "envs/snapshot.hpp"
+
 namespace rl::envs {
 
 void BatchBuffers::allocate(std::int64_t envs, std::int64_t obs_size) {
@@ -38,6 +40,28 @@ void BatchBuffers::clear_step_outputs() {
   std::fill(truncated.begin(), truncated.end(), 0);
   std::fill(episode_returns.begin(), episode_returns.end(), 0.0);
   std::fill(episode_lengths.begin(), episode_lengths.end(), 0);
+}
+
+void BatchBuffers::save(SnapshotWriter& out) const {
+  out.raw(observations);
+  out.raw(final_observations);
+  out.raw(rewards);
+  out.raw(rewards_exact);
+  out.raw(terminated);
+  out.raw(truncated);
+  out.raw(episode_returns);
+  out.raw(episode_lengths);
+}
+
+void BatchBuffers::load(SnapshotReader& in) {
+  in.raw(observations);
+  in.raw(final_observations);
+  in.raw(rewards);
+  in.raw(rewards_exact);
+  in.raw(terminated);
+  in.raw(truncated);
+  in.raw(episode_returns);
+  in.raw(episode_lengths);
 }
 
 }  // namespace rl::envs

@@ -72,6 +72,8 @@ struct Batch {
 };
 
 struct BatchBuffers;
+class SnapshotWriter;
+class SnapshotReader;
 
 /// `inner` with its observations and final observations taken from `buffers` (for wrappers that
 /// transform observations and pass everything else through).
@@ -94,6 +96,9 @@ struct BatchBuffers {
   Batch view() const;
   /// Clears rewards, flags and episode outputs (after a reset).
   void clear_step_outputs();
+  /// Every buffer, for snapshots.
+  void save(SnapshotWriter& out) const;
+  void load(SnapshotReader& in);
   float* observation(std::int64_t i) { return observations.data() + i * observation_size; }
   float* final_observation(std::int64_t i) {
     return final_observations.data() + i * observation_size;
@@ -128,6 +133,12 @@ class VecEnv {
   virtual void get_state(std::int64_t env, std::span<double> out) const = 0;
   /// Sets env `env`'s state and recomputes its observation; its episode restarts at step 0.
   virtual void set_state(std::int64_t env, std::span<const double> state) = 0;
+
+  /// Everything needed to continue exactly from here (states, random streams, time-limit
+  /// counters, episode statistics, the latest outputs), for checkpoints.
+  virtual std::vector<std::uint64_t> snapshot() const = 0;
+  /// Restores a snapshot of an env made with the same id, options and wrappers; throws otherwise.
+  virtual void restore(std::span<const std::uint64_t> snapshot) = 0;
 
   /// Threads used by step(); results are identical for every count.
   virtual int threads() const = 0;

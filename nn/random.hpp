@@ -3,9 +3,14 @@
 // (std::normal_distribution is implementation-defined).
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <span>
 
+#include "core/error.hpp"
 #include "core/random_below.hpp"
 
 namespace rl::nn {
@@ -23,6 +28,20 @@ class Rng {
       word = z ^ (z >> 31);
     }
     has_spare_normal_ = false;
+  }
+
+  /// The generator's complete state, for checkpoints: four words, the spare normal's bits and
+  /// whether it is pending.
+  std::array<std::uint64_t, 6> state() const {
+    std::uint64_t spare = 0;
+    std::memcpy(&spare, &spare_normal_, sizeof spare);
+    return {s_[0], s_[1], s_[2], s_[3], spare, has_spare_normal_ ? 1u : 0u};
+  }
+  void set_state(std::span<const std::uint64_t> state) {
+    check(state.size() == 6, "Rng::set_state: expected 6 words, got ", state.size());
+    std::copy_n(state.begin(), 4, s_);
+    std::memcpy(&spare_normal_, &state[4], sizeof spare_normal_);
+    has_spare_normal_ = state[5] != 0;
   }
 
   std::uint64_t next_u64() {

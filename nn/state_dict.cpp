@@ -12,6 +12,10 @@ void StateDict::put(std::string name, std::vector<double> vector) {
   vectors.emplace_back(std::move(name), std::move(vector));
 }
 
+void StateDict::put_words(std::string name, std::vector<std::uint64_t> values) {
+  words.emplace_back(std::move(name), std::move(values));
+}
+
 void StateDict::put(std::string name, double scalar) {
   scalars.emplace_back(std::move(name), scalar);
 }
@@ -76,6 +80,16 @@ const std::vector<double>& StateDict::vector(std::string_view name) const {
                       "); was it saved from a different agent?"));
 }
 
+const std::vector<std::uint64_t>& StateDict::word_array(std::string_view name) const {
+  for (const auto& [key, value] : words) {
+    if (key == name) {
+      return value;
+    }
+  }
+  throw Error(message("checkpoint has no word array '", name, "' (it holds: ", list_names(words),
+                      "); was it saved from a different agent or env?"));
+}
+
 void StateDict::merge(const StateDict& other, const std::string& prefix) {
   for (const auto& [key, value] : other.tensors) {
     tensors.emplace_back(prefix + key, value);
@@ -85,6 +99,9 @@ void StateDict::merge(const StateDict& other, const std::string& prefix) {
   }
   for (const auto& [key, value] : other.vectors) {
     vectors.emplace_back(prefix + key, value);
+  }
+  for (const auto& [key, value] : other.words) {
+    words.emplace_back(prefix + key, value);
   }
 }
 
@@ -103,6 +120,11 @@ StateDict StateDict::subset(const std::string& prefix) const {
   for (const auto& [key, value] : vectors) {
     if (key.starts_with(prefix)) {
       out.vectors.emplace_back(key.substr(prefix.size()), value);
+    }
+  }
+  for (const auto& [key, value] : words) {
+    if (key.starts_with(prefix)) {
+      out.words.emplace_back(key.substr(prefix.size()), value);
     }
   }
   return out;

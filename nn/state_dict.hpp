@@ -2,6 +2,7 @@
 // optimisers save into one and restore from one; the HDF5 log writes the same structure.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,19 +14,23 @@
 namespace rl::nn {
 
 struct StateDict {
-  std::vector<std::pair<std::string, Matrix>> tensors;               ///< float32 arrays
+  std::vector<std::pair<std::string, Matrix>> tensors;  ///< float32 arrays
   std::vector<std::pair<std::string, double>> scalars;
   std::vector<std::pair<std::string, std::vector<double>>> vectors;  ///< float64 arrays
+  std::vector<std::pair<std::string, std::vector<std::uint64_t>>> words;  ///< raw 64-bit words:
+                                                                          ///< RNG and env states
 
   void put(std::string name, const ConstMatrixRef& tensor);
   void put(std::string name, double scalar);
   void put(std::string name, std::vector<double> vector);
+  void put_words(std::string name, std::vector<std::uint64_t> values);
   bool has_tensor(std::string_view name) const;
   bool has_scalar(std::string_view name) const;
   /// Throws naming the missing entry and what the dict does hold.
   const Matrix& tensor(std::string_view name) const;
   double scalar(std::string_view name) const;
   const std::vector<double>& vector(std::string_view name) const;
+  const std::vector<std::uint64_t>& word_array(std::string_view name) const;
   /// Copies every entry of other in, with `prefix` before each name ("actor/", "optimizer/").
   void merge(const StateDict& other, const std::string& prefix);
   /// The entries whose names start with prefix, with the prefix removed.

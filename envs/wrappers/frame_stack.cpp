@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "envs/snapshot.hpp"
 
 namespace rl::envs {
 
@@ -82,6 +83,26 @@ const Batch& FrameStack::step(std::span<const std::int32_t> actions) {
 }
 const Batch& FrameStack::step(std::span<const float> actions) {
   return stacked(inner_->step(actions), false);
+}
+
+std::vector<std::uint64_t> FrameStack::snapshot() const {
+  SnapshotWriter out;
+  out_.save(out);
+  out.raw(pending_reset_);
+  const std::vector<std::uint64_t> inner = inner_->snapshot();
+  out.raw(inner);
+  return out.take();
+}
+
+void FrameStack::restore(std::span<const std::uint64_t> snapshot) {
+  SnapshotReader in(snapshot, "FrameStack restore");
+  out_.load(in);
+  in.raw(pending_reset_);
+  std::vector<std::uint64_t> inner(static_cast<size_t>(in.word()));
+  in.raw(inner.data(), inner.size());
+  in.finish();
+  inner_->restore(inner);
+  view_ = with_observations(inner_->last(), out_);
 }
 
 }  // namespace rl::envs

@@ -19,6 +19,8 @@ class FrameStack final : public VecEnvWrapper {
   const Batch& step(std::span<const std::int32_t> actions) override;
   const Batch& step(std::span<const float> actions) override;
   const Batch& last() const override { return view_; }
+  std::vector<std::uint64_t> snapshot() const override;
+  void restore(std::span<const std::uint64_t> snapshot) override;
 
  private:
   /// Fills env i's stack with its current observation.

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "envs/snapshot.hpp"
 
 namespace rl::envs {
 
@@ -134,6 +135,64 @@ const Batch& NormalizeReward::step(std::span<const std::int32_t> actions) {
 }
 const Batch& NormalizeReward::step(std::span<const float> actions) {
   return scale(inner_->step(actions));
+}
+
+namespace {
+// A wrapper's snapshot: its own words, then the inner env's.
+void save_statistics(SnapshotWriter& out, const RunningMeanStd& stats) {
+  out.raw(stats.mean);
+  out.raw(stats.var);
+  out.number(stats.count);
+}
+void load_statistics(SnapshotReader& in, RunningMeanStd& stats) {
+  in.raw(stats.mean);
+  in.raw(stats.var);
+  stats.count = in.number();
+}
+std::vector<std::uint64_t> with_inner(SnapshotWriter& out, const VecEnv& inner) {
+  const std::vector<std::uint64_t> words = inner.snapshot();
+  out.raw(words);
+  return out.take();
+}
+std::vector<std::uint64_t> read_inner(SnapshotReader& in) {
+  std::vector<std::uint64_t> words(static_cast<size_t>(in.word()));
+  in.raw(words.data(), words.size());
+  in.finish();
+  return words;
+}
+}  // namespace
+
+std::vector<std::uint64_t> NormalizeObservation::snapshot() const {
+  SnapshotWriter out;
+  save_statistics(out, stats_);
+  out_.save(out);
+  return with_inner(out, *inner_);
+}
+
+void NormalizeObservation::restore(std::span<const std::uint64_t> snapshot) {
+  SnapshotReader in(snapshot, "NormalizeObservation restore");
+  load_statistics(in, stats_);
+  out_.load(in);
+  inner_->restore(read_inner(in));
+  view_ = with_observations(inner_->last(), out_);
+}
+
+std::vector<std::uint64_t> NormalizeReward::snapshot() const {
+  SnapshotWriter out;
+  save_statistics(out, stats_);
+  out.raw(returns_);
+  out.raw(rewards_);
+  return with_inner(out, *inner_);
+}
+
+void NormalizeReward::restore(std::span<const std::uint64_t> snapshot) {
+  SnapshotReader in(snapshot, "NormalizeReward restore");
+  load_statistics(in, stats_);
+  in.raw(returns_);
+  in.raw(rewards_);
+  inner_->restore(read_inner(in));
+  view_ = inner_->last();
+  view_.rewards = rewards_;
 }
 
 }  // namespace rl::envs

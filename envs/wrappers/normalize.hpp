@@ -33,6 +33,8 @@ class NormalizeObservation final : public VecEnvWrapper {
   const RunningMeanStd& statistics() const { return stats_; }
   void set_statistics(const RunningMeanStd& stats);
   void set_update(bool update) { config_.update = update; }
+  std::vector<std::uint64_t> snapshot() const override;
+  void restore(std::span<const std::uint64_t> snapshot) override;
 
  private:
   const Batch& normalize(const Batch& inner, bool update);
@@ -66,6 +68,8 @@ class NormalizeReward final : public VecEnvWrapper {
   const RunningMeanStd& statistics() const { return stats_; }
   void set_statistics(const RunningMeanStd& stats);
   void set_update(bool update) { config_.update = update; }
+  std::vector<std::uint64_t> snapshot() const override;
+  void restore(std::span<const std::uint64_t> snapshot) override;
 
  private:
   const Batch& scale(const Batch& inner);

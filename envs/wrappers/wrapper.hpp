@@ -21,6 +21,9 @@ class VecEnvWrapper : public VecEnv {
   void set_state(std::int64_t env, std::span<const double> state) override {
     inner_->set_state(env, state);
   }
+  /// Stateless wrappers snapshot just the env they wrap; stateful ones add their own state.
+  std::vector<std::uint64_t> snapshot() const override { return inner_->snapshot(); }
+  void restore(std::span<const std::uint64_t> snapshot) override { inner_->restore(snapshot); }
   int threads() const override { return inner_->threads(); }
   void set_threads(int threads) override { inner_->set_threads(threads); }
 

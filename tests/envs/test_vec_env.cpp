@@ -367,3 +367,43 @@ TEST_CASE("env parameters change the dynamics", "[envs][batched]") {
 
 }  // namespace
 }  // namespace rl::envs
+
+namespace rl::envs {
+namespace {
+
+/// Observations, rewards and flags of `steps` steps with actions drawn from `seed`.
+std::vector<double> continue_for(VecEnv& env, int steps, std::uint64_t seed) {
+  ActionSource actions(env.spec().action_space, env.num_envs(), seed);
+  std::vector<double> out;
+  for (int t = 0; t < steps; ++t) {
+    const Batch& b = actions.step(env);
+    out.insert(out.end(), b.observations.begin(), b.observations.end());
+    out.insert(out.end(), b.rewards_exact.begin(), b.rewards_exact.end());
+    for (std::int64_t i = 0; i < env.num_envs(); ++i) {
+      out.push_back(b.terminated[i] + 2 * b.truncated[i]);
+      if (b.done(i)) {
+        out.push_back(b.episode_returns[i]);
+      }
+    }
+  }
+  return out;
+}
+
+TEST_CASE("a snapshot restores an env to continue exactly as the original", "[envs][contract]") {
+  for (const std::string& id : all_ids()) {
+    INFO(id);
+    auto original = make(id, {.num_envs = 5, .max_episode_steps = 40});
+    original->reset(9);
+    continue_for(*original, 77, 1);  // mid-episode, after some autoresets
+    const std::vector<std::uint64_t> saved = original->snapshot();
+    const std::vector<double> expected = continue_for(*original, 150, 2);
+    auto copy = make(id, {.num_envs = 5, .max_episode_steps = 40});
+    copy->restore(saved);
+    CHECK(continue_for(*copy, 150, 2) == expected);
+    auto other = make(id, {.num_envs = 4});
+    CHECK_THROWS_WITH(other->restore(saved), Contains("number of envs"));
+  }
+}
+
+}  // namespace
+}  // namespace rl::envs

@@ -827,3 +827,41 @@ TEST_CASE("wrapper errors name the bad value", "[envs][wrappers]") {
 
 }  // namespace
 }  // namespace rl::envs
+
+namespace rl::envs {
+namespace {
+
+TEST_CASE("wrapper stacks snapshot their own state with the env's", "[envs][wrappers]") {
+  const auto build = [] {
+    std::unique_ptr<VecEnv> env = make("Pendulum-v1", {.num_envs = 3, .max_episode_steps = 30});
+    env = std::make_unique<RescaleAction>(std::move(env));
+    env = std::make_unique<FrameStack>(std::move(env), 3);
+    env = std::make_unique<NormalizeObservation>(std::move(env));
+    return std::unique_ptr<VecEnv>(std::make_unique<NormalizeReward>(std::move(env)));
+  };
+  const auto run = [](VecEnv& env, int steps, std::uint64_t seed) {
+    NumpyRandom rng(seed);
+    std::vector<float> actions(3);
+    std::vector<float> out;
+    for (int t = 0; t < steps; ++t) {
+      for (float& a : actions) {
+        a = static_cast<float>(rng.uniform(-1, 1));
+      }
+      const Batch& b = env.step(actions);
+      out.insert(out.end(), b.observations.begin(), b.observations.end());
+      out.insert(out.end(), b.rewards.begin(), b.rewards.end());
+    }
+    return out;
+  };
+  auto original = build();
+  original->reset(4);
+  run(*original, 45, 1);
+  const std::vector<std::uint64_t> saved = original->snapshot();
+  const std::vector<float> expected = run(*original, 60, 2);
+  auto copy = build();
+  copy->restore(saved);
+  CHECK(run(*copy, 60, 2) == expected);
+}
+
+}  // namespace
+}  // namespace rl::envs

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "agents/returns.hpp"
+#include "agents/training_state.hpp"
 #include "core/error.hpp"
 #include "nn/optim/adam.hpp"
 #include "nn/optim/clip.hpp"
@@ -127,6 +128,7 @@ void A2c::update(Logger& logger) {
   const nn::Var loss = policy_loss - static_cast<nn::Scalar>(config_.ent_coef) * entropy +
                        static_cast<nn::Scalar>(config_.vf_coef) * value_loss;
   optimizer_->zero_grad();
+  check_loss(loss.item(), "a2c", step_);
   tape_.backward(loss);
   const double grad_norm = config_.max_grad_norm > 0
                                ? nn::clip_grad_norm(params_, config_.max_grad_norm)
@@ -140,6 +142,30 @@ void A2c::update(Logger& logger) {
     logger.scalar("train/grad_norm", step_, grad_norm);
     logger.scalar("train/n_updates", step_, static_cast<double>(optimizer_->steps()));
   }
+}
+
+// --- plumbing: training checkpoints (taken between rollouts)
+nn::StateDict A2c::training_state() const {
+  nn::StateDict state;
+  state.merge(model_.policy_state(), "model/");
+  save_optimizer(state, "optimizer/", *optimizer_);
+  save_rng(state, "rng", rng_);
+  tracker_.save(state, "episodes/");
+  state.put_words("counters", {static_cast<std::uint64_t>(step_),
+                               static_cast<std::uint64_t>(iteration_), started_ ? 1u : 0u});
+  return state;
+}
+
+void A2c::load_training_state(const nn::StateDict& state) {
+  model_.load_policy_state(state.subset("model/"));
+  load_optimizer(state, "optimizer/", *optimizer_);
+  load_rng(state, "rng", rng_);
+  tracker_.load(state, "episodes/");
+  const std::vector<std::uint64_t>& counters = state.word_array("counters");
+  check(counters.size() == 3, "a2c checkpoint: malformed counters");
+  step_ = static_cast<std::int64_t>(counters[0]);
+  iteration_ = static_cast<std::int64_t>(counters[1]);
+  started_ = counters[2] != 0;
 }
 
 }  // namespace rl::agents

@@ -1,6 +1,20 @@
 #include "agents/agent.hpp"
 
+#include <cmath>
+
 namespace rl::agents {
+
+TrainingDiverged::TrainingDiverged(const char* agent, std::int64_t step, double loss)
+    : Error(message(agent, ": the loss became ", loss, " at step ", step,
+                    "; training diverged (lower the learning rate, clip gradients or normalise "
+                    "observations and rewards)")),
+      step_(step) {}
+
+void check_loss(double loss, const char* agent, std::int64_t step) {
+  if (!std::isfinite(loss)) [[unlikely]] {
+    throw TrainingDiverged(agent, step, loss);
+  }
+}
 
 void Actions::resize_for(const envs::Space& space, std::int64_t num_envs) {
   const std::int64_t width = envs::flat_size(space);

@@ -9,6 +9,7 @@
 
 #include "agents/episode_tracker.hpp"
 #include "agents/logger.hpp"
+#include "core/error.hpp"
 #include "envs/vec_env.hpp"
 #include "nn/state_dict.hpp"
 
@@ -24,6 +25,19 @@ struct Actions {
   /// Steps env with these actions.
   const envs::Batch& step(envs::VecEnv& env) const;
 };
+
+/// Thrown when a loss stops being a finite number: training has diverged.
+class TrainingDiverged : public Error {
+ public:
+  TrainingDiverged(const char* agent, std::int64_t step, double loss);
+  std::int64_t step() const { return step_; }
+
+ private:
+  std::int64_t step_;
+};
+
+/// Throws TrainingDiverged unless loss is finite; call before the gradient step it would drive.
+void check_loss(double loss, const char* agent, std::int64_t step);
 
 class Agent {
  public:
@@ -45,6 +59,13 @@ class Agent {
   virtual void load_policy_state(const nn::StateDict& state) = 0;
   /// The training episodes seen so far.
   virtual const EpisodeTracker& episodes() const = 0;
+
+  /// Everything learning depends on (networks, optimiser states, replay or pending episodes,
+  /// random generators, counters, episode statistics) taken between learn() calls. An agent of
+  /// the same configuration that loads it, on an env restored from the env's snapshot taken at
+  /// the same moment, continues exactly as this one would.
+  virtual nn::StateDict training_state() const = 0;
+  virtual void load_training_state(const nn::StateDict& state) = 0;
 };
 
 }  // namespace rl::agents

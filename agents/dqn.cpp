@@ -7,6 +7,7 @@
 
 #include "agents/networks.hpp"
 #include "agents/returns.hpp"
+#include "agents/training_state.hpp"
 #include "core/error.hpp"
 #include "nn/functional.hpp"
 #include "nn/optim/clip.hpp"
@@ -430,6 +431,7 @@ void Dqn::update() {
   }
   const nn::Var loss = nn::mean(tape_.constant(batch_.weights) * elementwise);
   optimizer_.zero_grad();
+  check_loss(loss.item(), "dqn", step_);
   tape_.backward(loss);
   grad_norm_sum_ += config_.max_grad_norm > 0 ? nn::clip_grad_norm(params_, config_.max_grad_norm)
                                               : nn::grad_norm(params_);
@@ -477,6 +479,49 @@ nn::StateDict Dqn::policy_state() const {
 void Dqn::load_policy_state(const nn::StateDict& state) {
   online_.load_state_dict(state.subset("online/"));
   target_.load_state_dict(state.subset("target/"));
+}
+
+// --- plumbing: training checkpoints
+nn::StateDict Dqn::training_state() const {
+  nn::StateDict state;
+  state.merge(policy_state(), "networks/");
+  save_optimizer(state, "optimizer/", optimizer_);
+  save_rng(state, "rng", rng_);
+  if (replay_) {
+    replay_->save(state, "replay/");
+  } else {
+    prioritized_replay_->save(state, "replay/");
+  }
+  collector_.save(state, "n_step/");
+  tracker_.save(state, "episodes/");
+  state.put_words("counters",
+                  {static_cast<std::uint64_t>(step_), static_cast<std::uint64_t>(last_log_step_),
+                   started_ ? 1u : 0u, static_cast<std::uint64_t>(updates_since_log_)});
+  state.put("diagnostics", std::vector<double>{loss_sum_, q_sum_, grad_norm_sum_});
+  return state;
+}
+
+void Dqn::load_training_state(const nn::StateDict& state) {
+  load_policy_state(state.subset("networks/"));
+  load_optimizer(state, "optimizer/", optimizer_);
+  load_rng(state, "rng", rng_);
+  if (replay_) {
+    replay_->load(state, "replay/");
+  } else {
+    prioritized_replay_->load(state, "replay/");
+  }
+  collector_.load(state, "n_step/");
+  tracker_.load(state, "episodes/");
+  const std::vector<std::uint64_t>& counters = state.word_array("counters");
+  const std::vector<double>& diagnostics = state.vector("diagnostics");
+  check(counters.size() == 4 && diagnostics.size() == 3, "dqn checkpoint: malformed counters");
+  step_ = static_cast<std::int64_t>(counters[0]);
+  last_log_step_ = static_cast<std::int64_t>(counters[1]);
+  started_ = counters[2] != 0;
+  updates_since_log_ = static_cast<std::int64_t>(counters[3]);
+  loss_sum_ = diagnostics[0];
+  q_sum_ = diagnostics[1];
+  grad_norm_sum_ = diagnostics[2];
 }
 
 }  // namespace rl::agents

@@ -138,6 +138,8 @@ class Dqn final : public Agent {
   nn::StateDict policy_state() const override;
   void load_policy_state(const nn::StateDict& state) override;
   const EpisodeTracker& episodes() const override { return tracker_; }
+  nn::StateDict training_state() const override;
+  void load_training_state(const nn::StateDict& state) override;
 
  private:
   /// Maps bounded observation features into [-1, 1] when scale_observations is on.

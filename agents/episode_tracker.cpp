@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/error.hpp"
+
 namespace rl::agents {
 
 EpisodeTracker::EpisodeTracker(size_t window)
@@ -50,6 +52,26 @@ void EpisodeTracker::log(std::int64_t step, Logger& logger) const {
   }
   logger.scalar("rollout/ep_rew_mean", step, mean_return(window_));
   logger.scalar("rollout/ep_len_mean", step, mean_length(window_));
+}
+
+void EpisodeTracker::save(nn::StateDict& state, const std::string& prefix) const {
+  state.put(prefix + "returns", returns_);
+  state.put_words(prefix + "lengths", std::vector<std::uint64_t>(lengths_.begin(), lengths_.end()));
+  state.put_words(prefix + "counters",
+                  {static_cast<std::uint64_t>(next_), static_cast<std::uint64_t>(episodes_)});
+}
+
+void EpisodeTracker::load(const nn::StateDict& state, const std::string& prefix) {
+  const std::vector<double>& returns = state.vector(prefix + "returns");
+  const std::vector<std::uint64_t>& lengths = state.word_array(prefix + "lengths");
+  const std::vector<std::uint64_t>& counters = state.word_array(prefix + "counters");
+  check(returns.size() == window_ && lengths.size() == window_ && counters.size() == 2,
+        "episode statistics in the checkpoint cover ", returns.size(), " episodes, expected ",
+        window_);
+  returns_ = returns;
+  lengths_.assign(lengths.begin(), lengths.end());
+  next_ = static_cast<size_t>(counters[0]);
+  episodes_ = static_cast<std::int64_t>(counters[1]);
 }
 
 }  // namespace rl::agents

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "agents/logger.hpp"
 #include "envs/vec_env.hpp"
+#include "nn/state_dict.hpp"
 
 namespace rl::agents {
 
@@ -22,6 +24,10 @@ class EpisodeTracker {
   std::int64_t episodes() const { return episodes_; }
   /// Adds rollout/ep_rew_mean and rollout/ep_len_mean over the window, if any episode ended.
   void log(std::int64_t step, Logger& logger) const;
+
+  /// The window and counters, under `prefix`, for training checkpoints.
+  void save(nn::StateDict& state, const std::string& prefix) const;
+  void load(const nn::StateDict& state, const std::string& prefix);
 
  private:
   size_t window_;

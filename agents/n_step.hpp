@@ -7,9 +7,11 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/error.hpp"
+#include "nn/state_dict.hpp"
 #include "nn/tensor.hpp"
 
 namespace rl::agents {
@@ -63,6 +65,46 @@ class NStepCollector {
           p.returns[k], next_observation, terminated, truncated, std::pow(gamma_, p.steps[k]));
       p.head = (p.head + 1) % n_;
       --p.count;
+    }
+  }
+
+  /// The steps waiting for their n-step transition, under `prefix`, for training checkpoints.
+  void save(nn::StateDict& state, const std::string& prefix) const {
+    for (size_t e = 0; e < pending_.size(); ++e) {
+      const Pending& p = pending_[e];
+      const std::string name = prefix + std::to_string(e) + "/";
+      state.put(name + "observations",
+                nn::ConstMatrixMap(p.observations.data(), 1,
+                                   static_cast<nn::Index>(p.observations.size())));
+      state.put(name + "actions",
+                nn::ConstMatrixMap(p.actions.data(), 1, static_cast<nn::Index>(p.actions.size())));
+      state.put(name + "returns", p.returns);
+      state.put_words(name + "steps", std::vector<std::uint64_t>(p.steps.begin(), p.steps.end()));
+      state.put_words(name + "ring",
+                      {static_cast<std::uint64_t>(p.head), static_cast<std::uint64_t>(p.count)});
+    }
+  }
+  void load(const nn::StateDict& state, const std::string& prefix) {
+    for (size_t e = 0; e < pending_.size(); ++e) {
+      Pending& p = pending_[e];
+      const std::string name = prefix + std::to_string(e) + "/";
+      const nn::Matrix& observations = state.tensor(name + "observations");
+      const nn::Matrix& actions = state.tensor(name + "actions");
+      const std::vector<double>& returns = state.vector(name + "returns");
+      const std::vector<std::uint64_t>& steps = state.word_array(name + "steps");
+      const std::vector<std::uint64_t>& ring = state.word_array(name + "ring");
+      check(static_cast<size_t>(observations.size()) == p.observations.size() &&
+                static_cast<size_t>(actions.size()) == p.actions.size() &&
+                returns.size() == p.returns.size() && steps.size() == p.steps.size() &&
+                ring.size() == 2,
+            "checkpoint n-step state of env ", e, " does not fit n = ", n_,
+            "; load it into an agent with the same n_step and env");
+      std::copy_n(observations.data(), observations.size(), p.observations.begin());
+      std::copy_n(actions.data(), actions.size(), p.actions.begin());
+      p.returns = returns;
+      std::copy(steps.begin(), steps.end(), p.steps.begin());
+      p.head = static_cast<int>(ring[0]);
+      p.count = static_cast<int>(ring[1]);
     }
   }
 

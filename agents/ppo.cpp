@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "agents/returns.hpp"
+#include "agents/training_state.hpp"
 #include "core/error.hpp"
 #include "nn/optim/clip.hpp"
 
@@ -212,6 +213,7 @@ void Ppo::update(Logger& logger) {
       const nn::Var loss = pg_loss - static_cast<nn::Scalar>(config_.ent_coef) * entropy +
                            static_cast<nn::Scalar>(config_.vf_coef) * v_loss;
       optimizer_.zero_grad();
+      check_loss(loss.item(), "ppo", step_);
       tape_.backward(loss);
       grad_norm_sum += config_.max_grad_norm > 0
                            ? nn::clip_grad_norm(params_, config_.max_grad_norm)
@@ -271,6 +273,39 @@ void Ppo::update(Logger& logger) {
     logger.scalar("train/std", step_,
                   std::exp(static_cast<double>(model_.log_std.values().mean())));
   }
+}
+
+// --- plumbing: training checkpoints (taken between iterations)
+nn::StateDict Ppo::training_state() const {
+  nn::StateDict state;
+  state.merge(model_.policy_state(), "model/");
+  save_optimizer(state, "optimizer/", optimizer_);
+  save_rng(state, "rng", rng_);
+  tracker_.save(state, "episodes/");
+  save_statistics(state, "return_stats/", return_stats_);
+  state.put("discounted_returns", discounted_returns_);
+  state.put("clip", clip_);
+  state.put_words("counters", {static_cast<std::uint64_t>(step_),
+                               static_cast<std::uint64_t>(iteration_), started_ ? 1u : 0u});
+  return state;
+}
+
+void Ppo::load_training_state(const nn::StateDict& state) {
+  model_.load_policy_state(state.subset("model/"));
+  load_optimizer(state, "optimizer/", optimizer_);
+  load_rng(state, "rng", rng_);
+  tracker_.load(state, "episodes/");
+  load_statistics(state, "return_stats/", return_stats_);
+  const std::vector<double>& returns = state.vector("discounted_returns");
+  check(returns.size() == discounted_returns_.size(), "ppo checkpoint: ", returns.size(),
+        " envs' returns, this run has ", discounted_returns_.size());
+  discounted_returns_ = returns;
+  clip_ = state.scalar("clip");
+  const std::vector<std::uint64_t>& counters = state.word_array("counters");
+  check(counters.size() == 3, "ppo checkpoint: malformed counters");
+  step_ = static_cast<std::int64_t>(counters[0]);
+  iteration_ = static_cast<std::int64_t>(counters[1]);
+  started_ = counters[2] != 0;
 }
 
 }  // namespace rl::agents

@@ -94,6 +94,8 @@ class Ppo final : public Agent {
   nn::StateDict policy_state() const override { return model_.policy_state(); }
   void load_policy_state(const nn::StateDict& state) override { model_.load_policy_state(state); }
   const EpisodeTracker& episodes() const override { return tracker_; }
+  nn::StateDict training_state() const override;
+  void load_training_state(const nn::StateDict& state) override;
 
  private:
   void update(Logger& logger);

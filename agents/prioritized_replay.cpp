@@ -57,4 +57,27 @@ void PrioritizedReplayBuffer::update_priorities(std::span<const std::int64_t> ro
   }
 }
 
+void PrioritizedReplayBuffer::save(nn::StateDict& state, const std::string& prefix) const {
+  buffer_.save(state, prefix);
+  std::vector<double> priorities(static_cast<size_t>(tree_.leaves()));
+  for (std::int64_t i = 0; i < tree_.leaves(); ++i) {
+    priorities[static_cast<size_t>(i)] = tree_.get(i);
+  }
+  state.put(prefix + "priorities", std::move(priorities));
+  state.put(prefix + "max_priority", max_priority_);
+}
+
+void PrioritizedReplayBuffer::load(const nn::StateDict& state, const std::string& prefix) {
+  buffer_.load(state, prefix);
+  const std::vector<double>& priorities = state.vector(prefix + "priorities");
+  check(static_cast<std::int64_t>(priorities.size()) == tree_.leaves(),
+        "checkpoint priorities cover ", priorities.size(), " transitions, expected ",
+        tree_.leaves());
+  // only the rows in use: leaves never set must stay out of the minimum (the largest weight)
+  for (std::int64_t i = 0; i < buffer_.size(); ++i) {
+    tree_.set(i, priorities[static_cast<size_t>(i)]);
+  }
+  max_priority_ = state.scalar(prefix + "max_priority");
+}
+
 }  // namespace rl::agents

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "agents/replay_buffer.hpp"
 #include "agents/sum_tree.hpp"
@@ -25,6 +26,8 @@ class PrioritizedReplayBuffer {
   void update_priorities(std::span<const std::int64_t> rows, std::span<const float> td_errors);
 
   std::int64_t size() const { return buffer_.size(); }
+  void save(nn::StateDict& state, const std::string& prefix) const;
+  void load(const nn::StateDict& state, const std::string& prefix);
   const ReplayBuffer& buffer() const { return buffer_; }
 
  private:

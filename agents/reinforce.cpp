@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "agents/training_state.hpp"
 #include "core/error.hpp"
 #include "nn/optim/clip.hpp"
 
@@ -223,6 +224,7 @@ void Reinforce::update(Logger& logger) {
           entropy.rows() == chunk ? nn::sum(weights * entropy) * inverse_total : nn::mean(entropy);
       loss = loss - static_cast<nn::Scalar>(config_.ent_coef) * weighted;
     }
+    check_loss(loss.item(), "reinforce", step_);
     tape_.backward(loss);
     policy_loss += policy.item();
     value_loss += value.item();
@@ -237,6 +239,85 @@ void Reinforce::update(Logger& logger) {
   logger.scalar("train/grad_norm", step_, grad_norm);
   logger.scalar("train/learning_rate", step_, optimizer_.learning_rate());
   logger.scalar("train/n_updates", step_, static_cast<double>(optimizer_.steps()));
+}
+
+// --- plumbing: training checkpoints (the running episodes and the pending batch included)
+namespace {
+void save_steps(nn::StateDict& state, const std::string& prefix, const RolloutBuffer& b,
+                bool discrete) {
+  state.put(prefix + "observations", b.observations);
+  if (discrete) {
+    state.put_words(prefix + "actions", std::vector<std::uint64_t>(b.discrete_actions.begin(),
+                                                                   b.discrete_actions.end()));
+  } else {
+    state.put(prefix + "actions", b.continuous_actions);
+  }
+  state.put(prefix + "rewards", nn::ConstMatrixMap(b.rewards.data(), 1, b.size()));
+  state.put(prefix + "returns", nn::ConstMatrixMap(b.returns.data(), 1, b.size()));
+}
+
+void load_steps(const nn::StateDict& state, const std::string& prefix, RolloutBuffer& b,
+                bool discrete) {
+  const nn::Matrix& observations = state.tensor(prefix + "observations");
+  check(
+      observations.rows() == b.observations.rows() && observations.cols() == b.observations.cols(),
+      "reinforce checkpoint: '", prefix, "' holds ", observations.rows(), " steps, this run keeps ",
+      b.observations.rows());
+  b.observations = observations;
+  if (discrete) {
+    const std::vector<std::uint64_t>& actions = state.word_array(prefix + "actions");
+    check(actions.size() == b.discrete_actions.size(), "reinforce checkpoint: action count");
+    std::transform(actions.begin(), actions.end(), b.discrete_actions.begin(),
+                   [](std::uint64_t a) { return static_cast<std::int32_t>(a); });
+  } else {
+    b.continuous_actions = state.tensor(prefix + "actions");
+  }
+  const nn::Matrix& rewards = state.tensor(prefix + "rewards");
+  const nn::Matrix& returns = state.tensor(prefix + "returns");
+  check(rewards.size() == b.size() && returns.size() == b.size(),
+        "reinforce checkpoint: reward count");
+  std::copy_n(rewards.data(), rewards.size(), b.rewards.begin());
+  std::copy_n(returns.data(), returns.size(), b.returns.begin());
+}
+}  // namespace
+
+nn::StateDict Reinforce::training_state() const {
+  nn::StateDict state;
+  state.merge(model_.policy_state(), "model/");
+  save_optimizer(state, "optimizer/", optimizer_);
+  save_rng(state, "rng", rng_);
+  tracker_.save(state, "episodes/");
+  for (size_t e = 0; e < episodes_.size(); ++e) {
+    save_steps(state, "running/" + std::to_string(e) + "/", episodes_[e], model_.discrete());
+  }
+  save_steps(state, "batch/", batch_, model_.discrete());
+  std::vector<std::uint64_t> counters = {static_cast<std::uint64_t>(step_), started_ ? 1u : 0u,
+                                         static_cast<std::uint64_t>(batch_size_)};
+  for (std::int64_t length : episode_lengths_) {
+    counters.push_back(static_cast<std::uint64_t>(length));
+  }
+  state.put_words("counters", std::move(counters));
+  return state;
+}
+
+void Reinforce::load_training_state(const nn::StateDict& state) {
+  model_.load_policy_state(state.subset("model/"));
+  load_optimizer(state, "optimizer/", optimizer_);
+  load_rng(state, "rng", rng_);
+  tracker_.load(state, "episodes/");
+  for (size_t e = 0; e < episodes_.size(); ++e) {
+    load_steps(state, "running/" + std::to_string(e) + "/", episodes_[e], model_.discrete());
+  }
+  load_steps(state, "batch/", batch_, model_.discrete());
+  const std::vector<std::uint64_t>& counters = state.word_array("counters");
+  check(counters.size() == 3 + episode_lengths_.size(),
+        "reinforce checkpoint: counters for a different number of envs");
+  step_ = static_cast<std::int64_t>(counters[0]);
+  started_ = counters[1] != 0;
+  batch_size_ = static_cast<std::int64_t>(counters[2]);
+  for (size_t e = 0; e < episode_lengths_.size(); ++e) {
+    episode_lengths_[e] = static_cast<std::int64_t>(counters[3 + e]);
+  }
 }
 
 }  // namespace rl::agents

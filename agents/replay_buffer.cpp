@@ -1,5 +1,7 @@
 #include "agents/replay_buffer.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace rl::agents {
@@ -86,6 +88,71 @@ void ReplayBuffer::sample(std::int64_t batch_size, nn::Rng& rng, ReplayBatch& ou
     r = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(size_)));
   }
   gather(rows_, out);
+}
+
+namespace {
+template <class T>
+std::vector<std::uint64_t> as_words(const std::vector<T>& values) {
+  return std::vector<std::uint64_t>(values.begin(), values.end());
+}
+template <class T>
+void from_words(const std::vector<std::uint64_t>& words, std::vector<T>& values,
+                const std::string& name) {
+  check(words.size() == values.size(), "checkpoint replay column '", name, "' has ", words.size(),
+        " rows, expected ", values.size(), "; load it into an agent with the same buffer_size");
+  for (size_t i = 0; i < words.size(); ++i) {
+    values[i] = static_cast<T>(words[i]);
+  }
+}
+void load_floats(const nn::StateDict& state, const std::string& name, std::vector<float>& out) {
+  const nn::Matrix& saved = state.tensor(name);
+  check(saved.size() == static_cast<nn::Index>(out.size()), "checkpoint replay column '", name,
+        "' has ", saved.size(), " rows, expected ", out.size());
+  std::copy_n(saved.data(), saved.size(), out.begin());
+}
+void load_matrix(const nn::StateDict& state, const std::string& name, nn::Matrix& out) {
+  const nn::Matrix& saved = state.tensor(name);
+  check(saved.rows() == out.rows() && saved.cols() == out.cols(), "checkpoint replay column '",
+        name, "' has shape (", saved.rows(), ", ", saved.cols(), "), expected (", out.rows(), ", ",
+        out.cols(), "); load it into an agent with the same buffer and env");
+  out = saved;
+}
+}  // namespace
+
+void ReplayBuffer::save(nn::StateDict& state, const std::string& prefix) const {
+  state.put(prefix + "observations", observations_);
+  state.put(prefix + "next_observations", next_observations_);
+  if (discrete_) {
+    state.put_words(prefix + "actions", as_words(discrete_actions_));
+  } else {
+    state.put(prefix + "actions", continuous_actions_);
+  }
+  state.put(prefix + "rewards", nn::ConstMatrixMap(rewards_.data(), 1, capacity_));
+  state.put(prefix + "discounts", nn::ConstMatrixMap(discounts_.data(), 1, capacity_));
+  state.put_words(prefix + "terminated", as_words(terminated_));
+  state.put_words(prefix + "truncated", as_words(truncated_));
+  state.put_words(prefix + "position",
+                  {static_cast<std::uint64_t>(size_), static_cast<std::uint64_t>(cursor_)});
+}
+
+void ReplayBuffer::load(const nn::StateDict& state, const std::string& prefix) {
+  load_matrix(state, prefix + "observations", observations_);
+  load_matrix(state, prefix + "next_observations", next_observations_);
+  if (discrete_) {
+    from_words(state.word_array(prefix + "actions"), discrete_actions_, prefix + "actions");
+  } else {
+    load_matrix(state, prefix + "actions", continuous_actions_);
+  }
+  load_floats(state, prefix + "rewards", rewards_);
+  load_floats(state, prefix + "discounts", discounts_);
+  from_words(state.word_array(prefix + "terminated"), terminated_, prefix + "terminated");
+  from_words(state.word_array(prefix + "truncated"), truncated_, prefix + "truncated");
+  const std::vector<std::uint64_t>& position = state.word_array(prefix + "position");
+  check(position.size() == 2 && position[0] <= static_cast<std::uint64_t>(capacity_) &&
+            position[1] < static_cast<std::uint64_t>(capacity_),
+        "checkpoint replay position is out of range for a buffer of ", capacity_);
+  size_ = static_cast<std::int64_t>(position[0]);
+  cursor_ = static_cast<std::int64_t>(position[1]);
 }
 
 }  // namespace rl::agents

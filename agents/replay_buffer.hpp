@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "nn/random.hpp"
+#include "nn/state_dict.hpp"
 #include "nn/tensor.hpp"
 
 namespace rl::agents {
@@ -46,6 +48,10 @@ class ReplayBuffer {
   bool discrete() const { return discrete_; }
   /// Row the next add() writes.
   std::int64_t cursor() const { return cursor_; }
+
+  /// Every stored transition and the ring position, under `prefix`, for training checkpoints.
+  void save(nn::StateDict& state, const std::string& prefix) const;
+  void load(const nn::StateDict& state, const std::string& prefix);
 
  private:
   std::int64_t capacity_;

@@ -6,6 +6,7 @@
 
 #include "agents/networks.hpp"
 #include "agents/returns.hpp"
+#include "agents/training_state.hpp"
 #include "core/error.hpp"
 #include "nn/error.hpp"
 
@@ -387,6 +388,7 @@ void Sac::update() {
       0.5f * (nn::mse_loss(qf1_.forward(critic_tape_, state_action), targets) +
               nn::mse_loss(qf2_.forward(critic_tape_, state_action), targets));
   q_optimizer_.zero_grad();
+  check_loss(critic_loss.item(), "sac", step_);
   critic_tape_.backward(critic_loss);
   q_optimizer_.step();
   ++updates_;
@@ -425,6 +427,7 @@ void Sac::update_actor_and_alpha() {
       nn::minimum(qf1_.forward(actor_tape_, state_action), qf2_.forward(actor_tape_, state_action));
   const nn::Var actor_loss = nn::mean(static_cast<Scalar>(alpha_) * log_prob - q);
   actor_optimizer_.zero_grad();
+  check_loss(actor_loss.item(), "sac", step_);
   actor_tape_.backward(actor_loss);  // also fills the critics' gradients, which update() zeroes
   actor_optimizer_.step();
   actor_loss_sum_ += actor_loss.item();
@@ -512,6 +515,47 @@ void Sac::log(Logger& logger, double seconds, std::int64_t start_step) {
   logger.scalar("time/fps", step_, static_cast<double>(step_ - start_step) / seconds);
   actor_loss_sum_ = critic_loss_sum_ = alpha_loss_sum_ = 0;
   actor_updates_logged_ = critic_updates_logged_ = 0;
+}
+
+// --- plumbing: training checkpoints
+nn::StateDict Sac::training_state() const {
+  nn::StateDict state;
+  state.merge(policy_state(), "networks/");
+  save_optimizer(state, "actor_optimizer/", actor_optimizer_);
+  save_optimizer(state, "q_optimizer/", q_optimizer_);
+  save_optimizer(state, "alpha_optimizer/", alpha_optimizer_);
+  save_rng(state, "rng", rng_);
+  buffer_.save(state, "replay/");
+  tracker_.save(state, "episodes/");
+  state.put("alpha", alpha_);
+  state.put_words("counters",
+                  {static_cast<std::uint64_t>(step_), static_cast<std::uint64_t>(updates_),
+                   started_ ? 1u : 0u, static_cast<std::uint64_t>(actor_updates_logged_),
+                   static_cast<std::uint64_t>(critic_updates_logged_)});
+  state.put("diagnostics", std::vector<double>{actor_loss_sum_, critic_loss_sum_, alpha_loss_sum_});
+  return state;
+}
+
+void Sac::load_training_state(const nn::StateDict& state) {
+  load_policy_state(state.subset("networks/"));
+  load_optimizer(state, "actor_optimizer/", actor_optimizer_);
+  load_optimizer(state, "q_optimizer/", q_optimizer_);
+  load_optimizer(state, "alpha_optimizer/", alpha_optimizer_);
+  load_rng(state, "rng", rng_);
+  buffer_.load(state, "replay/");
+  tracker_.load(state, "episodes/");
+  alpha_ = state.scalar("alpha");
+  const std::vector<std::uint64_t>& counters = state.word_array("counters");
+  const std::vector<double>& diagnostics = state.vector("diagnostics");
+  check(counters.size() == 5 && diagnostics.size() == 3, "sac checkpoint: malformed counters");
+  step_ = static_cast<std::int64_t>(counters[0]);
+  updates_ = static_cast<std::int64_t>(counters[1]);
+  started_ = counters[2] != 0;
+  actor_updates_logged_ = static_cast<std::int64_t>(counters[3]);
+  critic_updates_logged_ = static_cast<std::int64_t>(counters[4]);
+  actor_loss_sum_ = diagnostics[0];
+  critic_loss_sum_ = diagnostics[1];
+  alpha_loss_sum_ = diagnostics[2];
 }
 
 }  // namespace rl::agents

@@ -96,6 +96,8 @@ class Sac final : public Agent {
   nn::StateDict policy_state() const override;
   void load_policy_state(const nn::StateDict& state) override;
   const EpisodeTracker& episodes() const override { return tracker_; }
+  nn::StateDict training_state() const override;
+  void load_training_state(const nn::StateDict& state) override;
 
   /// The entropy coefficient in use.
   double alpha() const { return alpha_; }

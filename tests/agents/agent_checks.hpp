@@ -68,6 +68,29 @@ inline void check_policy_round_trip(const std::string& env_id, std::int64_t num_
   CHECK(a.continuous == b.continuous);
 }
 
+/// An agent restored from another's training state, on an env restored from that env's snapshot,
+/// ends bit-identical to the original after the same further training.
+inline void check_resume(const std::string& env_id, std::int64_t num_envs, const MakeAgent& make,
+                         std::int64_t first_steps, std::int64_t more_steps) {
+  NullLogger logger;
+  auto env = envs::make(env_id, {.num_envs = num_envs});
+  auto original = make(*env);
+  original->learn(first_steps, logger);
+  const nn::StateDict saved = original->training_state();
+  const std::vector<std::uint64_t> env_saved = env->snapshot();
+  original->learn(more_steps, logger);
+
+  auto other_env = envs::make(env_id, {.num_envs = num_envs});
+  auto resumed = make(*other_env);
+  resumed->load_training_state(saved);
+  other_env->restore(env_saved);
+  resumed->learn(more_steps, logger);
+  CHECK(resumed->steps() == original->steps());
+  CHECK(resumed->episodes().episodes() == original->episodes().episodes());
+  CHECK(resumed->episodes().mean_return(100) == original->episodes().mean_return(100));
+  CHECK(same_policy(resumed->training_state(), original->training_state()));
+}
+
 #ifdef RL_COUNT_ALLOCATIONS
 /// learn() allocates nothing once it has run for `warmup` steps.
 inline long allocations_after_warmup(const std::string& env_id, std::int64_t num_envs,

@@ -34,6 +34,10 @@ TEST_CASE("A2C trains bit-identically from the same seed and restores its policy
   test::check_policy_round_trip("Pendulum-v1", 4, a2c_with(adam), 2000);
 }
 
+TEST_CASE("A2C resumed from a training checkpoint continues exactly", "[agents][a2c]") {
+  test::check_resume("CartPole-v1", 8, a2c_with({}), 2000, 2000);
+}
+
 #ifdef RL_COUNT_ALLOCATIONS
 TEST_CASE("A2C trains without allocating after warm-up", "[agents][a2c][alloc]") {
   CHECK(test::allocations_after_warmup("CartPole-v1", 8, a2c_with({}), 400, 4000) == 0);

@@ -238,6 +238,12 @@ TEST_CASE("a DQN policy state restores the same greedy actions", "[agents][dqn]"
   test::check_policy_round_trip("Acrobot-v1", 2, dqn_with(quick_config(true)), 1000);
 }
 
+TEST_CASE("DQN resumed from a training checkpoint continues exactly", "[agents][dqn]") {
+  // mid-run: the replay, the pending n-step transitions and the target network all carry over
+  test::check_resume("CartPole-v1", 1, dqn_with(quick_config(false)), 1500, 1500);
+  test::check_resume("Acrobot-v1", 4, dqn_with(quick_config(true)), 1501, 1500);
+}
+
 TEST_CASE("DQN explores with epsilon and acts greedily when deterministic", "[agents][dqn]") {
   auto env = envs::make("CartPole-v1", {.num_envs = 256});
   DqnConfig config;

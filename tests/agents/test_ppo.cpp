@@ -70,6 +70,15 @@ TEST_CASE("PPO configuration errors name the field", "[agents][ppo]") {
   CHECK_THROWS_WITH(Ppo(*env, config), Catch::Contains("unknown activation 'swish'"));
 }
 
+TEST_CASE("PPO resumed from a training checkpoint continues exactly", "[agents][ppo]") {
+  PpoConfig config;
+  config.num_steps = 64;
+  test::check_resume("CartPole-v1", 4, ppo_with(config), 1024, 1024);
+  Preset<PpoConfig> continuous = ppo_preset("Pendulum-v1");
+  continuous.config.num_steps = 128;
+  test::check_resume("Pendulum-v1", 4, ppo_with(continuous.config), 1024, 1024);
+}
+
 #ifdef RL_COUNT_ALLOCATIONS
 TEST_CASE("PPO trains without allocating after its first iteration", "[agents][ppo][alloc]") {
   PpoConfig config;

@@ -34,6 +34,12 @@ TEST_CASE("REINFORCE trains bit-identically from the same seed and restores its 
   test::check_policy_round_trip("CartPole-v1", 4, reinforce_with(config), 3000);
 }
 
+TEST_CASE("REINFORCE resumed from a training checkpoint continues exactly", "[agents][reinforce]") {
+  ReinforceConfig config;
+  config.batch_steps = 512;
+  test::check_resume("CartPole-v1", 4, reinforce_with(config), 3001, 3000);
+}
+
 #ifdef RL_COUNT_ALLOCATIONS
 TEST_CASE("REINFORCE trains without allocating after warm-up", "[agents][reinforce][alloc]") {
   ReinforceConfig config;

@@ -206,6 +206,11 @@ TEST_CASE("a SAC policy state restores the same actions", "[agents][sac]") {
   test::check_policy_round_trip("Pendulum-v1", 1, sac_with(small_config()), 400);
 }
 
+TEST_CASE("SAC resumed from a training checkpoint continues exactly", "[agents][sac]") {
+  test::check_resume("Pendulum-v1", 1, sac_with(small_config()), 450, 300);
+  test::check_resume("Pendulum-v1", 3, sac_with(small_config()), 450, 300);
+}
+
 TEST_CASE("SAC checks its configuration and action space", "[agents][sac]") {
   auto pendulum = envs::make("Pendulum-v1");
   const auto fails_with = [&](auto change, const std::string& field) {

@@ -19,7 +19,12 @@ void EpisodeTracker::record(const envs::Batch& batch, std::int64_t step, Logger&
     lengths_[next_] = batch.episode_lengths[k];
     next_ = (next_ + 1) % window_;
     ++episodes_;
-    logger.episode(step, batch.episode_returns[k], batch.episode_lengths[k]);
+    logger.episode({.step = step,
+                    .episode_return = batch.episode_returns[k],
+                    .length = batch.episode_lengths[k],
+                    .env_index = i,
+                    .terminated = batch.terminated[k] != 0,
+                    .truncated = batch.truncated[k] != 0});
   }
 }
 

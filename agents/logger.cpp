@@ -9,8 +9,8 @@ void MemoryLogger::scalar(std::string_view key, std::int64_t step, double value)
   scalars_.push_back({std::string(key), step, value});
 }
 
-void MemoryLogger::episode(std::int64_t step, double episode_return, std::int64_t length) {
-  episodes_.push_back({step, episode_return, length});
+void MemoryLogger::episode(const EpisodeRecord& record) {
+  episodes_.push_back(record);
 }
 
 std::vector<double> MemoryLogger::values(std::string_view key) const {

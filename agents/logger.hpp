@@ -10,20 +10,30 @@
 
 namespace rl::agents {
 
+/// A finished training episode, with the columns of Stable-Baselines3's Monitor.
+struct EpisodeRecord {
+  std::int64_t step = 0;  ///< env steps (over all envs) when it finished
+  double episode_return = 0;  ///< the env's own rewards, summed in float64
+  std::int64_t length = 0;
+  std::int64_t env_index = 0;  ///< which copy of the env it ran in
+  bool terminated = false;
+  bool truncated = false;
+};
+
 class Logger {
  public:
   virtual ~Logger() = default;
   /// One value of `key` at env step `step` (steps summed over all envs).
   virtual void scalar(std::string_view key, std::int64_t step, double value) = 0;
-  /// One finished training episode: its return (the env's own rewards) and length.
-  virtual void episode(std::int64_t step, double episode_return, std::int64_t length) = 0;
+  /// One finished training episode.
+  virtual void episode(const EpisodeRecord& record) = 0;
 };
 
 /// Discards everything.
 class NullLogger final : public Logger {
  public:
   void scalar(std::string_view, std::int64_t, double) override {}
-  void episode(std::int64_t, double, std::int64_t) override {}
+  void episode(const EpisodeRecord&) override {}
 };
 
 /// Keeps everything in memory: for tests and for callers that want the curves.
@@ -34,17 +44,11 @@ class MemoryLogger final : public Logger {
     std::int64_t step = 0;
     double value = 0;
   };
-  struct Episode {
-    std::int64_t step = 0;
-    double episode_return = 0;
-    std::int64_t length = 0;
-  };
-
   void scalar(std::string_view key, std::int64_t step, double value) override;
-  void episode(std::int64_t step, double episode_return, std::int64_t length) override;
+  void episode(const EpisodeRecord& record) override;
 
   const std::vector<Scalar>& scalars() const { return scalars_; }
-  const std::vector<Episode>& episodes() const { return episodes_; }
+  const std::vector<EpisodeRecord>& episodes() const { return episodes_; }
   /// Every value logged under key, in order.
   std::vector<double> values(std::string_view key) const;
   /// The mean return of the last `count` finished episodes (fewer if fewer finished).
@@ -52,7 +56,7 @@ class MemoryLogger final : public Logger {
 
  private:
   std::vector<Scalar> scalars_;
-  std::vector<Episode> episodes_;
+  std::vector<EpisodeRecord> episodes_;
 };
 
 }  // namespace rl::agents

@@ -28,9 +28,11 @@ struct EnvOptions {
 
 /// One env-specific parameter, for listings and --help.
 struct ParamInfo {
+  enum class Kind { kBool, kInteger, kFloat };
   std::string name;
   std::string default_value;
   std::string help;
+  Kind kind = Kind::kFloat;
 };
 
 namespace detail {
@@ -79,7 +81,11 @@ std::vector<ParamInfo> describe_params() {
   Params params;
   std::vector<ParamInfo> out;
   params.visit_fields([&](const char* name, auto& field, const char* help) {
-    out.push_back({name, detail::format_value(field), help});
+    using T = std::decay_t<decltype(field)>;
+    out.push_back({name, detail::format_value(field), help,
+                   std::is_same_v<T, bool> ? ParamInfo::Kind::kBool
+                   : std::is_integral_v<T> ? ParamInfo::Kind::kInteger
+                                           : ParamInfo::Kind::kFloat});
   });
   return out;
 }

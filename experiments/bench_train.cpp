@@ -31,8 +31,8 @@ class SolveWatch final : public agents::Logger {
   SolveWatch(double threshold, size_t window) : threshold_(threshold), returns_(window, 0.0) {}
 
   void scalar(std::string_view, std::int64_t, double) override {}
-  void episode(std::int64_t step, double episode_return, std::int64_t) override {
-    returns_[count_ % returns_.size()] = episode_return;
+  void episode(const agents::EpisodeRecord& record) override {
+    returns_[count_ % returns_.size()] = record.episode_return;
     ++count_;
     if (solved_step_ < 0 && count_ >= returns_.size()) {
       double mean = 0;
@@ -40,7 +40,7 @@ class SolveWatch final : public agents::Logger {
         mean += r;
       }
       if (mean / static_cast<double>(returns_.size()) >= threshold_) {
-        solved_step_ = step;
+        solved_step_ = record.step;
         solved_seconds_ = std::chrono::duration<double>(Clock::now() - start_).count();
       }
     }

@@ -19,6 +19,9 @@ struct Command {
 int run_demo(Args args);
 int run_envs(Args args);
 int run_bench(Args args);
+int run_train(Args args);
+int run_eval(Args args);
+int run_analyze(Args args);
 
 /// Thrown for bad command-line input; main prints "rl: <message>" and exits with status 2.
 struct UsageError : std::runtime_error {

@@ -6,12 +6,18 @@
 #include <vector>
 
 #include "core/edit_distance.hpp"
+#include "core/error.hpp"
 #include "experiments/command.hpp"
 
 namespace rl::experiments {
 namespace {
 
 constexpr Command kCommands[] = {
+    {"train", "train an agent on an environment, logging to one HDF5 file (or --resume one)",
+     run_train},
+    {"eval", "play a trained policy from a run log and report its mean return", run_eval},
+    {"analyze", "tabulate and plot run logs: returns, evaluations, time to solve, seeds' CIs",
+     run_analyze},
     {"demo", "train a small CNN from nn/ on generated shape images and report its accuracy",
      run_demo},
     {"envs", "list the environments with their spaces and time limits", run_envs},
@@ -71,6 +77,9 @@ int main(int argc, char** argv) {
   try {
     return rl::experiments::dispatch(argc, argv);
   } catch (const rl::experiments::UsageError& e) {
+    std::cerr << "rl: " << e.what() << '\n';
+    return 2;
+  } catch (const rl::Error& e) {  // bad input: names, values, files, checkpoints
     std::cerr << "rl: " << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {

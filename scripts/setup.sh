@@ -11,7 +11,13 @@ packages=(
   libeigen3-dev                 # nn: matrices
   catch2                        # tests (v2)
   libboost-program-options-dev  # the rl command line
-  nlohmann-json3-dev            # JSON output of the benchmarks
+  nlohmann-json3-dev            # JSON output of the benchmarks and rl eval --json
+  libhdf5-dev                   # run logs and checkpoints (HDF5 1.10)
+  hdf5-tools                    # h5dump and h5ls, to inspect run logs
+  python3-h5py                  # the test that reads a run log as users do
+  pkg-config                    # finds Cairo
+  libcairo2-dev                 # learning-curve PNGs (rl analyze --plot)
+  fonts-dejavu-core             # the font those PNGs use
   python3-torch                 # PyTorch peer for benchmarks and reference tests
   python3-numpy
 )

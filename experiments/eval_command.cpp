@@ -1,0 +1,151 @@
+// `rl eval`: plays a run log's saved policy (the last, or the one of --checkpoint) for whole
+// episodes and reports the mean and standard deviation of return and length, as SB3's
+// evaluate_policy.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "agents/evaluate.hpp"
+#include "envs/registry.hpp"
+#include "experiments/command.hpp"
+#include "experiments/options.hpp"
+#include "experiments/run_settings.hpp"
+#include "log/run_log.hpp"
+
+namespace rl::experiments {
+
+namespace {
+
+constexpr const char* kUsage =
+    "rl eval --run RUN.h5 [--episodes N] [--seed N] [--checkpoint STEP] [--env ID] [--json]";
+
+double std_of(const std::vector<std::int64_t>& values) {
+  if (values.empty()) {
+    return 0;
+  }
+  double mean = 0;
+  for (auto v : values) {
+    mean += static_cast<double>(v);
+  }
+  mean /= static_cast<double>(values.size());
+  double total = 0;
+  for (auto v : values) {
+    total += (static_cast<double>(v) - mean) * (static_cast<double>(v) - mean);
+  }
+  return std::sqrt(total / static_cast<double>(values.size()));
+}
+
+}  // namespace
+
+int run_eval(Args args) {
+  std::string path;
+  std::int64_t episodes = 10;
+  std::uint64_t seed = 0;
+  std::int64_t checkpoint = -1;
+  std::string env_id;
+  std::vector<std::string> sets;
+  bool json = false;
+  bool stochastic = false;
+  po::options_description options("rl eval options");
+  options.add_options()("run", po::value(&path), "the run log written by rl train")(
+      "episodes", po::value(&episodes)->default_value(episodes), "complete episodes to play")(
+      "seed", po::value(&seed)->default_value(seed), "seed of the evaluation episodes")(
+      "checkpoint", po::value(&checkpoint),
+      "evaluate the policy saved at this step (default: the last; `rl analyze` lists them)")(
+      "env", po::value(&env_id),
+      "evaluate on another environment with the same spaces (default: the run's)")(
+      "set", po::value(&sets)->composing(), "env.KEY=VALUE: change an env parameter")(
+      "stochastic", po::bool_switch(&stochastic), "sample actions instead of the greedy ones")(
+      "json", po::bool_switch(&json), "print one JSON object");
+  po::variables_map values;
+  if (!parse_options(args, kUsage, options, values)) {
+    return 0;
+  }
+  if (path.empty()) {
+    throw UsageError(message("no run log given; pass --run RUN.h5 (usage: ", kUsage, ")"));
+  }
+  if (episodes < 1) {
+    throw UsageError(message("--episodes = ", episodes, " must be at least 1"));
+  }
+
+  const log::RunLog run = log::read_run_log(path, {.policies = true});
+  std::vector<std::pair<std::string, std::string>> overrides;
+  const std::string run_env = run.option("env");
+  const bool other_env = !env_id.empty() && env_id != run_env;
+  for (const std::string& s : sets) {
+    const size_t eq = s.find('=');
+    if (eq == std::string::npos || !s.starts_with("env.")) {
+      throw UsageError(message("--set '", s,
+                               "' is not env.KEY=VALUE; rl eval only changes env "
+                               "parameters, e.g. --set env.gravity=9.0"));
+    }
+    overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  RunSettings settings;
+  if (other_env) {
+    (void)envs::find_env(env_id);
+    // The run's env parameters belong to its env; the other env starts from its defaults.
+    log::RunLog copy = run;
+    std::erase_if(copy.config, [](const log::ConfigEntry& e) { return e.key.starts_with("env."); });
+    overrides.insert(overrides.begin(), {"env", env_id});
+    settings = settings_from_log(copy, overrides, path);
+  } else {
+    settings = settings_from_log(run, {}, path);
+    if (!overrides.empty()) {
+      std::vector<std::pair<std::string, std::string>> pairs;
+      for (const log::ConfigEntry& entry : run.config) {
+        pairs.emplace_back(entry.key, entry.value);
+      }
+      pairs.insert(pairs.end(), overrides.begin(), overrides.end());
+      settings = resolve_settings(pairs);
+    }
+  }
+  const auto& [step, policy] = log::find_policy(
+      run, checkpoint >= 0 ? std::optional<std::int64_t>(checkpoint) : std::nullopt, path);
+
+  auto env = envs::make(settings.env_id, settings.env_options(std::min<std::int64_t>(episodes, 8)));
+  auto agent = settings.agent_settings->make(*env);
+  try {
+    agent->load_policy_state(policy);
+  } catch (const Error& e) {
+    throw Error(message(path, " holds a ", settings.agent, " policy for ", run_env,
+                        " that does not fit ", settings.env_id, " (", e.what(),
+                        "); evaluate it on ", run_env, " or on an env with the same spaces"));
+  }
+  const agents::EvaluationResult result =
+      agents::evaluate(*agent, *env, episodes, seed, !stochastic);
+
+  if (json) {
+    nlohmann::json out = {{"run", path},
+                          {"env", settings.env_id},
+                          {"agent", settings.agent},
+                          {"step", step},
+                          {"episodes", episodes},
+                          {"seed", seed},
+                          {"deterministic", !stochastic},
+                          {"mean_return", result.mean_return()},
+                          {"std_return", result.std_return()},
+                          {"mean_length", result.mean_length()},
+                          {"std_length", std_of(result.lengths)},
+                          {"returns", result.returns},
+                          {"lengths", result.lengths}};
+    std::cout << out.dump() << '\n';
+  } else {
+    const auto [lowest, highest] =
+        std::minmax_element(result.returns.begin(), result.returns.end());
+    std::printf("%s on %s, policy at step %lld of %s\n", settings.agent.c_str(),
+                settings.env_id.c_str(), static_cast<long long>(step), path.c_str());
+    std::printf(
+        "  return %.2f +/- %.2f over %lld %s episodes (min %.2f, max %.2f); length "
+        "%.1f +/- %.1f\n",
+        result.mean_return(), result.std_return(), static_cast<long long>(episodes),
+        stochastic ? "sampled" : "greedy", *lowest, *highest, result.mean_length(),
+        std_of(result.lengths));
+  }
+  return 0;
+}
+
+}  // namespace rl::experiments

@@ -8,7 +8,8 @@ TrainingDiverged::TrainingDiverged(const char* agent, std::int64_t step, double 
     : Error(message(agent, ": the loss became ", loss, " at step ", step,
                     "; training diverged (lower the learning rate, clip gradients or normalise "
                     "observations and rewards)")),
-      step_(step) {}
+      step_(step),
+      what_happened_(message(agent, ": the loss became ", loss, " at step ", step)) {}
 
 void check_loss(double loss, const char* agent, std::int64_t step) {
   if (!std::isfinite(loss)) [[unlikely]] {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "agents/episode_tracker.hpp"
@@ -31,9 +32,12 @@ class TrainingDiverged : public Error {
  public:
   TrainingDiverged(const char* agent, std::int64_t step, double loss);
   std::int64_t step() const { return step_; }
+  /// "ppo: the loss became nan at step 256", without the advice.
+  const std::string& what_happened() const { return what_happened_; }
 
  private:
   std::int64_t step_;
+  std::string what_happened_;
 };
 
 /// Throws TrainingDiverged unless loss is finite; call before the gradient step it would drive.

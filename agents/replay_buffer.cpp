@@ -91,67 +91,78 @@ void ReplayBuffer::sample(std::int64_t batch_size, nn::Rng& rng, ReplayBatch& ou
 }
 
 namespace {
+// Checkpoints hold only the filled rows [0, size): the buffer fills from row 0 before it wraps,
+// so a young run's checkpoint is small however large the capacity.
 template <class T>
-std::vector<std::uint64_t> as_words(const std::vector<T>& values) {
-  return std::vector<std::uint64_t>(values.begin(), values.end());
+std::vector<std::uint64_t> as_words(const std::vector<T>& values, std::int64_t rows) {
+  return std::vector<std::uint64_t>(values.begin(), values.begin() + rows);
 }
 template <class T>
-void from_words(const std::vector<std::uint64_t>& words, std::vector<T>& values,
+void from_words(const std::vector<std::uint64_t>& words, std::vector<T>& values, std::int64_t rows,
                 const std::string& name) {
-  check(words.size() == values.size(), "checkpoint replay column '", name, "' has ", words.size(),
-        " rows, expected ", values.size(), "; load it into an agent with the same buffer_size");
+  check(static_cast<std::int64_t>(words.size()) == rows, "checkpoint replay column '", name,
+        "' has ", words.size(), " rows, expected ", rows, "; the checkpoint is damaged");
   for (size_t i = 0; i < words.size(); ++i) {
     values[i] = static_cast<T>(words[i]);
   }
 }
-void load_floats(const nn::StateDict& state, const std::string& name, std::vector<float>& out) {
+void load_floats(const nn::StateDict& state, const std::string& name, std::vector<float>& out,
+                 std::int64_t rows) {
   const nn::Matrix& saved = state.tensor(name);
-  check(saved.size() == static_cast<nn::Index>(out.size()), "checkpoint replay column '", name,
-        "' has ", saved.size(), " rows, expected ", out.size());
+  check(saved.size() == rows, "checkpoint replay column '", name, "' has ", saved.size(),
+        " rows, expected ", rows, "; the checkpoint is damaged");
   std::copy_n(saved.data(), saved.size(), out.begin());
 }
-void load_matrix(const nn::StateDict& state, const std::string& name, nn::Matrix& out) {
+void load_matrix(const nn::StateDict& state, const std::string& name, nn::Matrix& out,
+                 std::int64_t rows) {
   const nn::Matrix& saved = state.tensor(name);
-  check(saved.rows() == out.rows() && saved.cols() == out.cols(), "checkpoint replay column '",
-        name, "' has shape (", saved.rows(), ", ", saved.cols(), "), expected (", out.rows(), ", ",
-        out.cols(), "); load it into an agent with the same buffer and env");
-  out = saved;
+  check(saved.rows() == rows && saved.cols() == out.cols(), "checkpoint replay column '", name,
+        "' has shape (", saved.rows(), ", ", saved.cols(), "), expected (", rows, ", ", out.cols(),
+        "); load it into an agent with the same env");
+  out.topRows(rows) = saved;
 }
 }  // namespace
 
 void ReplayBuffer::save(nn::StateDict& state, const std::string& prefix) const {
-  state.put(prefix + "observations", observations_);
-  state.put(prefix + "next_observations", next_observations_);
+  const auto rows = static_cast<nn::Index>(size_);
+  state.put(prefix + "observations", observations_.topRows(rows));
+  state.put(prefix + "next_observations", next_observations_.topRows(rows));
   if (discrete_) {
-    state.put_words(prefix + "actions", as_words(discrete_actions_));
+    state.put_words(prefix + "actions", as_words(discrete_actions_, size_));
   } else {
-    state.put(prefix + "actions", continuous_actions_);
+    state.put(prefix + "actions", continuous_actions_.topRows(rows));
   }
-  state.put(prefix + "rewards", nn::ConstMatrixMap(rewards_.data(), 1, capacity_));
-  state.put(prefix + "discounts", nn::ConstMatrixMap(discounts_.data(), 1, capacity_));
-  state.put_words(prefix + "terminated", as_words(terminated_));
-  state.put_words(prefix + "truncated", as_words(truncated_));
+  state.put(prefix + "rewards", nn::ConstMatrixMap(rewards_.data(), 1, rows));
+  state.put(prefix + "discounts", nn::ConstMatrixMap(discounts_.data(), 1, rows));
+  state.put_words(prefix + "terminated", as_words(terminated_, size_));
+  state.put_words(prefix + "truncated", as_words(truncated_, size_));
   state.put_words(prefix + "position",
-                  {static_cast<std::uint64_t>(size_), static_cast<std::uint64_t>(cursor_)});
+                  {static_cast<std::uint64_t>(size_), static_cast<std::uint64_t>(cursor_),
+                   static_cast<std::uint64_t>(capacity_)});
 }
 
 void ReplayBuffer::load(const nn::StateDict& state, const std::string& prefix) {
-  load_matrix(state, prefix + "observations", observations_);
-  load_matrix(state, prefix + "next_observations", next_observations_);
-  if (discrete_) {
-    from_words(state.word_array(prefix + "actions"), discrete_actions_, prefix + "actions");
-  } else {
-    load_matrix(state, prefix + "actions", continuous_actions_);
-  }
-  load_floats(state, prefix + "rewards", rewards_);
-  load_floats(state, prefix + "discounts", discounts_);
-  from_words(state.word_array(prefix + "terminated"), terminated_, prefix + "terminated");
-  from_words(state.word_array(prefix + "truncated"), truncated_, prefix + "truncated");
   const std::vector<std::uint64_t>& position = state.word_array(prefix + "position");
-  check(position.size() == 2 && position[0] <= static_cast<std::uint64_t>(capacity_) &&
+  check(position.size() == 3, "checkpoint replay position is damaged");
+  check(position[2] == static_cast<std::uint64_t>(capacity_), "the checkpoint's replay buffer ",
+        "holds ", position[2], " transitions, this agent's ", capacity_,
+        "; load it into an agent with the same buffer_size");
+  check(position[0] <= static_cast<std::uint64_t>(capacity_) &&
             position[1] < static_cast<std::uint64_t>(capacity_),
         "checkpoint replay position is out of range for a buffer of ", capacity_);
-  size_ = static_cast<std::int64_t>(position[0]);
+  const auto rows = static_cast<std::int64_t>(position[0]);
+  load_matrix(state, prefix + "observations", observations_, rows);
+  load_matrix(state, prefix + "next_observations", next_observations_, rows);
+  if (discrete_) {
+    from_words(state.word_array(prefix + "actions"), discrete_actions_, rows, prefix + "actions");
+  } else {
+    load_matrix(state, prefix + "actions", continuous_actions_, rows);
+  }
+  load_floats(state, prefix + "rewards", rewards_, rows);
+  load_floats(state, prefix + "discounts", discounts_, rows);
+  from_words(state.word_array(prefix + "terminated"), terminated_, rows, prefix + "terminated");
+  from_words(state.word_array(prefix + "truncated"), truncated_, rows, prefix + "truncated");
+  size_ = rows;
   cursor_ = static_cast<std::int64_t>(position[1]);
 }
 

@@ -17,6 +17,7 @@ struct Command {
 };
 
 int run_demo(Args args);
+int run_nn_demo(Args args);
 int run_envs(Args args);
 int run_bench(Args args);
 int run_train(Args args);

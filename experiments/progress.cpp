@@ -52,7 +52,11 @@ Progress::Progress(Mode mode, std::int64_t first_step, std::int64_t total_steps,
       first_step_(first_step),
       total_steps_(total_steps),
       line_seconds_(line_seconds),
-      out_(out) {}
+      out_(out) {
+  if (mode_ == Mode::kLines) {
+    last_draw_ = start_;  // the first line after line_seconds, once the rate means something
+  }
+}
 
 void Progress::update(std::int64_t step, std::int64_t episodes,
                       std::optional<double> recent_return) {
@@ -95,7 +99,8 @@ void Progress::draw(std::int64_t step, std::int64_t episodes, std::optional<doub
       total_steps_ > 0
           ? std::clamp(static_cast<double>(step) / static_cast<double>(total_steps_), 0.0, 1.0)
           : 1.0;
-  const double eta = rate > 0 ? static_cast<double>(total_steps_ - step) / rate : NAN;
+  const double eta =
+      rate > 0 ? std::max(0.0, static_cast<double>(total_steps_ - step) / rate) : NAN;
   char returns[64] = "return -";
   if (recent_return) {
     std::snprintf(returns, sizeof returns, "return %.1f (last 100)", *recent_return);

@@ -270,6 +270,40 @@ RunSettings resolve_settings(const std::vector<std::pair<std::string, std::strin
   return s;
 }
 
+std::string settings_ini(const RunSettings& s, const std::string& title) {
+  std::ostringstream out;
+  out << "# " << title << "\n"
+      << "env = " << s.env_id << "\n"
+      << "agent = " << s.agent << "\n"
+      << "steps = " << s.steps << "\n"
+      << "num-envs = " << s.num_envs << "\n";
+  std::vector<std::string> env_lines;
+  if (s.max_episode_steps) {
+    env_lines.push_back(message("max_episode_steps = ", *s.max_episode_steps));
+  }
+  for (const envs::ParamInfo& param : envs::find_env(s.env_id).params()) {
+    for (const auto& [name, value] : s.env_params) {
+      if (name == param.name && value != param.default_value) {
+        env_lines.push_back(message("# ", param.help, "\n", name, " = ", value));
+      }
+    }
+  }
+  if (!env_lines.empty()) {
+    out << "\n[env]\n";
+    for (const std::string& line : env_lines) {
+      out << line << "\n";
+    }
+  }
+  out << "\n[" << s.agent << "]\n";
+  for (const agents::Field& field : s.agent_settings->fields()) {
+    if (field.name == "total_steps" && field.value == std::to_string(s.steps)) {
+      continue;
+    }
+    out << "# " << field.help << "\n" << field.name << " = " << field.value << "\n";
+  }
+  return out.str();
+}
+
 RunSettings settings_from_log(const log::RunLog& run,
                               const std::vector<std::pair<std::string, std::string>>& overrides,
                               const std::string& path) {

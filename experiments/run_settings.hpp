@@ -57,6 +57,11 @@ std::vector<OptionInfo> agent_option_infos(const std::string& agent, const std::
 /// kind and out-of-range values throw one line naming the key and the fix.
 RunSettings resolve_settings(const std::vector<std::pair<std::string, std::string>>& values);
 
+/// The settings as an INI file that --config reads back to the same settings: run options, env
+/// parameters that differ from the env's defaults, every agent field with its help as a
+/// comment (total_steps only when it differs from steps, so it follows --steps otherwise).
+std::string settings_ini(const RunSettings& settings, const std::string& title);
+
 /// The settings stored in a run log's /config, with `overrides` applied on top.
 RunSettings settings_from_log(const log::RunLog& run,
                               const std::vector<std::pair<std::string, std::string>>& overrides,

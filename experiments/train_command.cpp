@@ -56,6 +56,8 @@ struct GeneralOptions {
   std::string resume;
   bool force = false;
   bool quiet = false;
+  bool print_config = false;
+  bool list_presets = false;
   double progress_every = 10;
 };
 
@@ -71,6 +73,10 @@ po::options_description general_options(GeneralOptions& g) {
       "rest)")("quiet", po::bool_switch(&g.quiet), "print only the final summary")(
       "progress-every", po::value(&g.progress_every)->default_value(g.progress_every),
       "seconds between progress lines when stderr is not a terminal")(
+      "print-config", po::bool_switch(&g.print_config),
+      "print the resolved options as an INI file for --config, and exit")(
+      "presets", po::bool_switch(&g.list_presets),
+      "list the (env, agent) pairs with tuned presets (experiments/configs/*.ini), and exit")(
       "help,h", "print this help (with --env and --agent: their options and preset values)");
   return d;
 }
@@ -212,7 +218,18 @@ void print_help(const po::options_description& general, const std::string& env_i
          "line, then --set.\n\n"
       << general << '\n';
   po::options_description run("Training (also INI keys and --set keys)");
-  add_string_options(run, run_option_infos());
+  std::vector<OptionInfo> run_infos = run_option_infos();
+  if (!env_id.empty() && !agent.empty()) {  // the preset's budget and copies
+    const auto preset = agents::agent_settings(agent, env_id);
+    for (OptionInfo& info : run_infos) {
+      if (info.name == "steps" || info.name == "num-envs") {
+        info.help = info.help.substr(0, info.help.find(" (default"));
+        info.default_value =
+            std::to_string(info.name == "steps" ? preset->preset_steps : preset->preset_num_envs);
+      }
+    }
+  }
+  add_string_options(run, run_infos);
   std::cout << run << '\n';
   const std::string env_for_help = env_id.empty() ? "CartPole-v1" : env_id;
   if (!env_id.empty()) {
@@ -333,6 +350,14 @@ int run_train(Args args) {
     print_help(general, env_id, agent);
     return 0;
   }
+  if (g.list_presets) {
+    for (const agents::RegisteredAgent& registered : agents::registered_agents()) {
+      for (const std::string& tuned : registered.tuned_envs()) {
+        std::cout << tuned << ' ' << registered.name << '\n';
+      }
+    }
+    return 0;
+  }
   if (env_id.empty() || agent.empty()) {
     throw UsageError(message("no ", env_id.empty() ? "--env ID" : "--agent NAME",
                              " given; rl train needs both (or --resume RUN.h5); see --help"));
@@ -399,6 +424,13 @@ int run_train(Args args) {
     run.command_line += "\nresumed: " + command_line(args);
   } else {
     settings = resolve_settings(pairs);
+    if (g.print_config) {
+      std::cout << settings_ini(settings, message(settings.agent, " on ", settings.env_id,
+                                                  settings.agent_settings->tuned
+                                                      ? ": tuned preset"
+                                                      : ": default hyperparameters (untuned)"));
+      return 0;
+    }
     path = g.out;
     check_output(path, g.force);
     run.config = settings.config_entries();

@@ -212,11 +212,17 @@ TrainingSummary train(RunSettings& settings, log::RunLog& run, const std::string
     run.status = "diverged";
     run.status_message = e.what();
     recorder.flush(true);
-    throw DivergedError(message(
-        "training diverged: ", e.what(), "; ", path, " keeps everything up to the last good ",
-        "checkpoint (step ", run.checkpoint->step, "); lower ", settings.agent,
-        ".learning_rate (or clip gradients) and continue with `rl train --resume ", path, " --set ",
-        settings.agent, ".learning_rate=...`"));
+    std::string rate = settings.agent + ".learning_rate";
+    for (const agents::Field& field : settings.agent_settings->fields()) {
+      if (field.name.ends_with("lr")) {  // SAC: policy_lr and q_lr
+        rate = settings.agent + "." + field.name;
+        break;
+      }
+    }
+    throw DivergedError(message("training diverged: ", e.what_happened(), "; ", path,
+                                " keeps everything up to the last good checkpoint (step ",
+                                run.checkpoint->step, "); lower the learning rate and continue: ",
+                                "rl train --resume ", path, " --set ", rate, "=..."));
   }
   run.status = summary.status;
   recorder.flush(true);

@@ -467,6 +467,15 @@ bool get_bool_attribute(hid_t object, const std::string& name, const std::string
   return value != 0;
 }
 
+bool has_attribute(hid_t object, const std::string& name) {
+  silence_hdf5();
+  const htri_t found = H5Aexists(object, name.c_str());
+  if (found < 0) {
+    H5Eclear2(H5E_DEFAULT);
+  }
+  return found > 0;
+}
+
 AttributeKind attribute_kind(hid_t object, const std::string& name, const std::string& path) {
   Id attribute = open_attribute(object, name, path);
   Id type(H5Aget_type(attribute.get()), H5Tclose);

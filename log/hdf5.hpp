@@ -111,6 +111,7 @@ void set_attribute(hid_t object, const std::string& name, const std::string& val
 void set_bool_attribute(hid_t object, const std::string& name, bool value, const std::string& path);
 bool get_bool_attribute(hid_t object, const std::string& name, const std::string& path);
 /// Kinds of attribute values the run log stores.
+bool has_attribute(hid_t object, const std::string& name);
 enum class AttributeKind { kInteger, kFloat, kBool, kString, kOther };
 AttributeKind attribute_kind(hid_t object, const std::string& name, const std::string& path);
 std::vector<std::string> attribute_names(hid_t object, const std::string& path);

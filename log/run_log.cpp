@@ -437,6 +437,7 @@ void write_run_log(const RunLog& log, const std::string& path, bool durable) {
 RunLog read_run_log(const std::string& path, ReadParts parts) {
   h5::Id file = h5::open_file(path);
   const bool is_run_log =
+      h5::has_attribute(file.get(), "format") &&
       h5::attribute_kind(file.get(), "format", path) == h5::AttributeKind::kString &&
       h5::get_string_attribute(file.get(), "format", path) == kFormat;
   check(is_run_log, path, " is an HDF5 file but not an rlsuite run log (no format attribute '",

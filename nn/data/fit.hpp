@@ -1,5 +1,5 @@
 // Supervised training of a classifier with minibatch Adam and early stopping on validation
-// accuracy, the loop behind the `rl demo` job and the CNN training test.
+// accuracy, the loop behind `rl nn-demo` and the CNN training test.
 #pragma once
 
 #include <cstdint>

@@ -15,26 +15,12 @@
 #include "core/error.hpp"
 #include "experiments/plot.hpp"
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 
 namespace rl::experiments {
 namespace {
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
-
-/// Cairo and fontconfig cache fonts for the life of the process; freeing the caches at exit
-/// keeps LeakSanitizer (the asan preset runs with detect_leaks=1) from reporting them.
-struct ReleaseFontCachesAtExit {
-  ReleaseFontCachesAtExit() = default;
-  ReleaseFontCachesAtExit(const ReleaseFontCachesAtExit&) = delete;
-  ReleaseFontCachesAtExit& operator=(const ReleaseFontCachesAtExit&) = delete;
-  ~ReleaseFontCachesAtExit() {
-    cairo_debug_reset_static_data();
-    FcFini();
-  }
-};
-const ReleaseFontCachesAtExit release_font_caches_at_exit;
 
 struct Rgb {
   int r = 0;

@@ -65,6 +65,11 @@ void A2c::act(const envs::ObservationMatrix& observations, bool deterministic, A
   model_.act(prepared_, rng_, deterministic, out, {});
 }
 
+void A2c::describe(const envs::ObservationMatrix& observations, PolicyView& out) {
+  model_.prepare(observations, false, prepared_);
+  model_.describe(prepared_, out);
+}
+
 void A2c::learn(std::int64_t steps, Logger& logger) {
   check(steps >= 0, "a2c: cannot learn for ", steps, " steps");
   if (!started_) {

@@ -112,6 +112,25 @@ void ActorCritic::act(const nn::Matrix& observations, nn::Rng& rng, bool determi
   }
 }
 
+void ActorCritic::describe(const nn::Matrix& observations, PolicyView& out) {
+  const nn::ConstMatrixMap outputs = actor.predict(observations.topRows(1));
+  const auto row = outputs.row(0).array();
+  out.values.resize(static_cast<size_t>(outputs.cols()));
+  if (discrete_) {
+    out.kind = PolicyView::Kind::probabilities;
+    const nn::Scalar max = row.maxCoeff();
+    const double z = static_cast<double>((row - max).exp().sum());
+    for (nn::Index a = 0; a < outputs.cols(); ++a) {
+      out.values[static_cast<size_t>(a)] = static_cast<float>(std::exp(row(a) - max) / z);
+    }
+  } else {
+    out.kind = PolicyView::Kind::action;
+    for (nn::Index j = 0; j < outputs.cols(); ++j) {
+      out.values[static_cast<size_t>(j)] = row(j);
+    }
+  }
+}
+
 nn::Var ActorCritic::log_prob(nn::Tape& tape, nn::Var actor_outputs, const RolloutBuffer& buffer,
                               std::span<const std::int64_t> rows, nn::Matrix& action_scratch,
                               std::vector<std::int32_t>& index_scratch) {

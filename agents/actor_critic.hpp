@@ -65,6 +65,8 @@ class ActorCritic {
   /// Actions for prepared observations: sampled (with their log-probabilities) or the mode.
   void act(const nn::Matrix& observations, nn::Rng& rng, bool deterministic, Actions& out,
            std::span<float> log_probs);
+  /// The action probabilities (Discrete) or mean action (Box) for the first prepared row.
+  void describe(const nn::Matrix& observations, PolicyView& out);
   /// V(s) for each row of prepared observations, without a tape.
   nn::ConstMatrixMap values(const nn::Matrix& observations) { return critic.predict(observations); }
 

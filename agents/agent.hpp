@@ -27,6 +27,15 @@ struct Actions {
   const envs::Batch& step(envs::VecEnv& env) const;
 };
 
+/// What a policy makes of one observation, for viewers' overlays: the probability of each action
+/// (categorical policies), the Q-value of each action (DQN), or the action it would take
+/// deterministically (continuous policies, in the env's units).
+struct PolicyView {
+  enum class Kind { probabilities, q_values, action };
+  Kind kind = Kind::action;
+  std::vector<float> values;
+};
+
 /// Thrown when a loss stops being a finite number: training has diverged.
 class TrainingDiverged : public Error {
  public:
@@ -55,6 +64,8 @@ class Agent {
   /// greedy or mean action, otherwise it samples as in training.
   virtual void act(const envs::ObservationMatrix& observations, bool deterministic,
                    Actions& out) = 0;
+  /// What the policy makes of the first row of observations (raw, as the env returns them).
+  virtual void describe(const envs::ObservationMatrix& observations, PolicyView& out) = 0;
   /// Env steps trained so far.
   virtual std::int64_t steps() const = 0;
   /// Everything needed to act as this agent does: network weights and normalisation statistics.

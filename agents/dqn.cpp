@@ -317,6 +317,15 @@ void Dqn::act(const envs::ObservationMatrix& observations, bool deterministic, A
   out.continuous.clear();
 }
 
+void Dqn::describe(const envs::ObservationMatrix& observations, PolicyView& out) {
+  prepared_ = observations.topRows(1);
+  scale(prepared_);
+  act_tape_.clear();
+  const nn::ConstMatrixMap q = online_.forward(act_tape_, act_tape_.constant(prepared_)).value();
+  out.kind = PolicyView::Kind::q_values;
+  out.values.assign(q.data(), q.data() + q.cols());
+}
+
 // --- algorithm: the training loop (CleanRL's dqn.py, one iteration per step of the N envs)
 
 void Dqn::learn(std::int64_t steps, Logger& logger) {

@@ -133,6 +133,7 @@ class Dqn final : public Agent {
   const char* name() const override { return "dqn"; }
   void learn(std::int64_t steps, Logger& logger) override;
   void act(const envs::ObservationMatrix& observations, bool deterministic, Actions& out) override;
+  void describe(const envs::ObservationMatrix& observations, PolicyView& out) override;
   std::int64_t steps() const override { return step_; }
   /// The online network under "online/" and the target network under "target/".
   nn::StateDict policy_state() const override;

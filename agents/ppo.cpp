@@ -87,6 +87,11 @@ void Ppo::act(const envs::ObservationMatrix& observations, bool deterministic, A
   model_.act(prepared_, rng_, deterministic, out, {});
 }
 
+void Ppo::describe(const envs::ObservationMatrix& observations, PolicyView& out) {
+  model_.prepare(observations, false, prepared_);
+  model_.describe(prepared_, out);
+}
+
 void Ppo::learn(std::int64_t steps, Logger& logger) {
   check(steps >= 0, "ppo: cannot learn for ", steps, " steps");
   if (!started_) {

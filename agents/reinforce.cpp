@@ -61,6 +61,11 @@ void Reinforce::act(const envs::ObservationMatrix& observations, bool determinis
   model_.act(prepared_, rng_, deterministic, out, {});
 }
 
+void Reinforce::describe(const envs::ObservationMatrix& observations, PolicyView& out) {
+  model_.prepare(observations, false, prepared_);
+  model_.describe(prepared_, out);
+}
+
 // G_t = r_t + gamma G_{t+1}, from G = 0 after a termination or V(final state) after a truncation
 void Reinforce::finish_episode(std::int64_t i, bool truncated, float final_value) {
   RolloutBuffer& e = episodes_[static_cast<size_t>(i)];

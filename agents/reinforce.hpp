@@ -63,6 +63,7 @@ class Reinforce final : public Agent {
   const char* name() const override { return "reinforce"; }
   void learn(std::int64_t steps, Logger& logger) override;
   void act(const envs::ObservationMatrix& observations, bool deterministic, Actions& out) override;
+  void describe(const envs::ObservationMatrix& observations, PolicyView& out) override;
   std::int64_t steps() const override { return step_; }
   nn::StateDict policy_state() const override { return model_.policy_state(); }
   void load_policy_state(const nn::StateDict& state) override { model_.load_policy_state(state); }

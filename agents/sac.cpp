@@ -458,6 +458,16 @@ void Sac::act(const envs::ObservationMatrix& observations, bool deterministic, A
   to_env_actions(act_actions_, out);
 }
 
+void Sac::describe(const envs::ObservationMatrix& observations, PolicyView& out) {
+  act_noise_.setZero(1, action_size_);
+  act_actions_.resize(1, action_size_);
+  squashed_gaussian_forward(actor_.predict(observations.topRows(1)), act_noise_,
+                            as_map(act_actions_), none());
+  to_env_actions(act_actions_, describe_actions_);
+  out.kind = PolicyView::Kind::action;
+  out.values = describe_actions_.continuous;
+}
+
 // env action = low + (a + 1) (high - low) / 2 for a in [-1, 1] (SB3's unscale_action)
 void Sac::to_env_actions(const nn::Matrix& squashed, Actions& out) const {
   out.discrete.clear();

@@ -91,6 +91,7 @@ class Sac final : public Agent {
   void learn(std::int64_t steps, Logger& logger) override;
   /// tanh of the mean (deterministic) or a sample, rescaled to the action space's bounds.
   void act(const envs::ObservationMatrix& observations, bool deterministic, Actions& out) override;
+  void describe(const envs::ObservationMatrix& observations, PolicyView& out) override;
   std::int64_t steps() const override { return step_; }
   /// The actor, both critics and their targets, and log alpha.
   nn::StateDict policy_state() const override;
@@ -148,6 +149,7 @@ class Sac final : public Agent {
   Actions env_actions_;
   nn::Matrix act_noise_;  // act()'s own, sized for its callers' batches
   nn::Matrix act_actions_;
+  Actions describe_actions_;  // describe(): the deterministic action in env units
   // update workspace
   ReplayBatch batch_;
   nn::Tape target_tape_;  // the actor on next observations, never differentiated

@@ -34,6 +34,12 @@ struct EnvSpec {
   int max_episode_steps = 0;  ///< truncation after this many steps; 0 for none
   std::optional<double> reward_threshold;  ///< the return that counts as solved
   int render_fps = 50;  ///< frames per second for real-time viewing
+  /// What each Discrete action does, or each Box action dimension means, for viewers' overlays
+  /// and keyboard play ("left", "right"; "torque").
+  std::vector<std::string> action_names{};
+  /// The Discrete action that leaves the system alone, if there is one (what keyboard play does
+  /// while no key is held).
+  std::optional<int> noop_action{};
   AutoReset autoreset = AutoReset::kSameStep;  ///< set by the options the env was made with
 };
 

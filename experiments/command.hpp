@@ -23,6 +23,9 @@ int run_bench(Args args);
 int run_train(Args args);
 int run_eval(Args args);
 int run_analyze(Args args);
+int run_watch(Args args);
+int run_record(Args args);
+int run_play(Args args);
 
 /// Thrown for bad command-line input; main prints "rl: <message>" and exits with status 2.
 struct UsageError : std::runtime_error {

@@ -1,6 +1,7 @@
 // `rl demo`: the default experiment, and a tour of the commands users run. Trains PPO on
-// CartPole-v1 with its tuned preset for three seeds, evaluates the first run's policy and
-// tabulates and plots all three, printing each step as the `rl` command that does it.
+// CartPole-v1 with its tuned preset for three seeds, evaluates the first run's policy, records it
+// to an animated GIF (no display needed) and tabulates and plots all three runs, printing each
+// step as the `rl` command that does it.
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -35,7 +36,7 @@ int run_demo(Args args) {
   int seeds = 3;
   po::options_description options("rl demo options");
   options.add_options()("out", po::value(&folder)->default_value(folder),
-                        "folder for the run logs and the plot (created if missing)")(
+                        "folder for the run logs, the plot and the GIF (created if missing)")(
       "seeds", po::value(&seeds)->default_value(seeds), "runs with seeds 1 .. N");
   po::variables_map values;
   if (!parse_options(args, "rl demo [--out FOLDER] [--seeds N]", options, values)) {
@@ -66,14 +67,22 @@ int run_demo(Args args) {
       status != 0) {
     return status;
   }
+  if (const int status = run_step(
+          run_record, {"record", "--run", logs.front(), "--out", folder + "/cartpole_ppo.gif",
+                       "--max-steps", "200", "--width", "480", "--height", "320"});
+      status != 0) {
+    return status;
+  }
   std::vector<std::string> analyze = {"analyze"};
   analyze.insert(analyze.end(), logs.begin(), logs.end());
   analyze.insert(analyze.end(), {"--plot", folder + "/cartpole_ppo.png"});
   if (const int status = run_step(run_analyze, analyze); status != 0) {
     return status;
   }
-  std::cout << "\nThe learning curves are in " << folder << "/cartpole_ppo.png; "
-            << "docs/run_log.md describes what the .h5 logs hold.\n";
+  std::cout << "\nThe learning curves are in " << folder << "/cartpole_ppo.png and the trained "
+            << "agent is in " << folder << "/cartpole_ppo.gif; docs/run_log.md describes what the "
+            << ".h5 logs hold. With a display, `rl watch --run " << logs.front()
+            << "` shows the policy live.\n";
   return 0;
 }
 

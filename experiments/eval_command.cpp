@@ -12,8 +12,7 @@
 #include "envs/registry.hpp"
 #include "experiments/command.hpp"
 #include "experiments/options.hpp"
-#include "experiments/run_settings.hpp"
-#include "log/run_log.hpp"
+#include "experiments/saved_policy.hpp"
 
 namespace rl::experiments {
 
@@ -71,50 +70,12 @@ int run_eval(Args args) {
     throw UsageError(message("--episodes = ", episodes, " must be at least 1"));
   }
 
-  const log::RunLog run = log::read_run_log(path, {.policies = true});
-  std::vector<std::pair<std::string, std::string>> overrides;
-  const std::string run_env = run.option("env");
-  const bool other_env = !env_id.empty() && env_id != run_env;
-  for (const std::string& s : sets) {
-    const size_t eq = s.find('=');
-    if (eq == std::string::npos || !s.starts_with("env.")) {
-      throw UsageError(message("--set '", s,
-                               "' is not env.KEY=VALUE; rl eval only changes env "
-                               "parameters, e.g. --set env.gravity=9.0"));
-    }
-    overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
-  }
-  RunSettings settings;
-  if (other_env) {
-    (void)envs::find_env(env_id);
-    // The run's env parameters belong to its env; the other env starts from its defaults.
-    log::RunLog copy = run;
-    std::erase_if(copy.config, [](const log::ConfigEntry& e) { return e.key.starts_with("env."); });
-    overrides.insert(overrides.begin(), {"env", env_id});
-    settings = settings_from_log(copy, overrides, path);
-  } else {
-    settings = settings_from_log(run, {}, path);
-    if (!overrides.empty()) {
-      std::vector<std::pair<std::string, std::string>> pairs;
-      for (const log::ConfigEntry& entry : run.config) {
-        pairs.emplace_back(entry.key, entry.value);
-      }
-      pairs.insert(pairs.end(), overrides.begin(), overrides.end());
-      settings = resolve_settings(pairs);
-    }
-  }
-  const auto& [step, policy] = log::find_policy(
-      run, checkpoint >= 0 ? std::optional<std::int64_t>(checkpoint) : std::nullopt, path);
-
+  const SavedPolicy saved = load_saved_policy(
+      path, checkpoint >= 0 ? std::optional<std::int64_t>(checkpoint) : std::nullopt, env_id, sets);
+  const RunSettings& settings = saved.settings;
+  const std::int64_t step = saved.step;
   auto env = envs::make(settings.env_id, settings.env_options(std::min<std::int64_t>(episodes, 8)));
-  auto agent = settings.agent_settings->make(*env);
-  try {
-    agent->load_policy_state(policy);
-  } catch (const Error& e) {
-    throw Error(message(path, " holds a ", settings.agent, " policy for ", run_env,
-                        " that does not fit ", settings.env_id, " (", e.what(),
-                        "); evaluate it on ", run_env, " or on an env with the same spaces"));
-  }
+  auto agent = saved.make_agent(*env);
   const agents::EvaluationResult result =
       agents::evaluate(*agent, *env, episodes, seed, !stochastic);
 

@@ -1,6 +1,9 @@
 #include "experiments/options.hpp"
 
 #include <iostream>
+#include <utility>
+
+#include "core/error.hpp"
 
 namespace rl::experiments {
 
@@ -22,6 +25,52 @@ bool parse_options(Args args, const std::string& usage, po::options_description&
     throw UsageError(std::string(e.what()) + " (usage: " + usage + "; see --help)");
   }
   return true;
+}
+
+void check_view_options(std::int64_t episodes, std::optional<double> fps, int width, int height,
+                        bool zero_episodes_means_forever) {
+  if (episodes < 0 || (episodes == 0 && !zero_episodes_means_forever)) {
+    throw UsageError(message("--episodes = ", episodes, " must be at least ",
+                             zero_episodes_means_forever ? "0 (0: until you quit)" : "1"));
+  }
+  if (fps && !(*fps > 0 && *fps <= 2000)) {
+    throw UsageError(message("--fps = ", *fps, " must be above 0 and at most 2000"));
+  }
+  for (const auto& [name, value] : {std::pair{"--width", width}, std::pair{"--height", height}}) {
+    if (value < 64 || value > 4096) {
+      throw UsageError(message(name, " = ", value, " must be between 64 and 4096 pixels"));
+    }
+  }
+}
+
+envs::EnvOptions viewing_env_options(const std::vector<std::string>& env_sets) {
+  envs::EnvOptions options;
+  options.autoreset = envs::AutoReset::kDisabled;
+  for (const std::string& s : env_sets) {
+    const size_t eq = s.find('=');
+    if (eq == std::string::npos || !s.starts_with("env.")) {
+      throw UsageError(message("--set '", s, "' is not env.KEY=VALUE, e.g. --set env.gravity=9.0"));
+    }
+    const std::string key = s.substr(4, eq - 4);
+    const std::string value = s.substr(eq + 1);
+    if (key == "max_episode_steps") {
+      size_t used = 0;
+      int steps = -1;
+      try {
+        steps = std::stoi(value, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != value.size() || steps < 0) {
+        throw UsageError(message("--set env.max_episode_steps=", value,
+                                 " is not a whole number >= 0 (0 removes the time limit)"));
+      }
+      options.max_episode_steps = steps;
+    } else {
+      options.params.emplace_back(key, value);
+    }
+  }
+  return options;
 }
 
 }  // namespace rl::experiments

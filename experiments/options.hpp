@@ -2,10 +2,14 @@
 // Boost's errors into one-line usage errors that name the option and the fix.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
+#include "envs/options.hpp"
 #include "experiments/command.hpp"
 
 namespace rl::experiments {
@@ -21,5 +25,15 @@ constexpr int kCommandLineStyle =
 /// Throws UsageError for unknown options and bad values.
 bool parse_options(Args args, const std::string& usage, po::options_description& options,
                    po::variables_map& values);
+
+/// The options of the commands that show episodes (watch, record, play): episodes >= 0 (>= 1
+/// unless zero_episodes_means_forever), fps positive and at most 2000, a size of 64 to 4096
+/// pixels. Throws UsageError naming the option and the range.
+void check_view_options(std::int64_t episodes, std::optional<double> fps, int width, int height,
+                        bool zero_episodes_means_forever);
+
+/// Options for one env copy without autoreset (for showing episodes), with "env.KEY=VALUE"
+/// settings applied: env.max_episode_steps, or any of the env's parameters.
+envs::EnvOptions viewing_env_options(const std::vector<std::string>& env_sets);
 
 }  // namespace rl::experiments

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <set>
 
 #include "agents/registry.hpp"
@@ -16,6 +17,7 @@
 #include "experiments/options.hpp"
 #include "experiments/run_settings.hpp"
 #include "experiments/training_run.hpp"
+#include "experiments/training_watcher.hpp"
 #include "log/write_error.hpp"
 #include <unistd.h>
 
@@ -59,6 +61,8 @@ struct GeneralOptions {
   bool print_config = false;
   bool list_presets = false;
   double progress_every = 10;
+  std::int64_t watch_every = 0;
+  double watch_fps = 0;
 };
 
 po::options_description general_options(GeneralOptions& g) {
@@ -73,6 +77,11 @@ po::options_description general_options(GeneralOptions& g) {
       "rest)")("quiet", po::bool_switch(&g.quiet), "print only the final summary")(
       "progress-every", po::value(&g.progress_every)->default_value(g.progress_every),
       "seconds between progress lines when stderr is not a terminal")(
+      "watch-every", po::value(&g.watch_every)->default_value(g.watch_every),
+      "every N env steps, pause training to show one greedy episode of the policy in a window "
+      "(needs a display; closing the window stops it); 0: never")(
+      "watch-fps", po::value(&g.watch_fps),
+      "env steps per second in that window (default: the env's render_fps)")(
       "print-config", po::bool_switch(&g.print_config),
       "print the resolved options as an INI file for --config, and exit")(
       "presets", po::bool_switch(&g.list_presets),
@@ -83,7 +92,9 @@ po::options_description general_options(GeneralOptions& g) {
 
 /// Every option name `rl train` knows for (env, agent), for "did you mean".
 std::vector<std::string> known_names(const std::string& env_id, const std::string& agent) {
-  std::vector<std::string> names = {"out", "force", "resume", "config", "set", "quiet"};
+  std::vector<std::string> names = {"out",       "force",        "resume",         "config",
+                                    "set",       "quiet",        "progress-every", "watch-every",
+                                    "watch-fps", "print-config", "presets"};
   for (const OptionInfo& info : run_option_infos()) {
     names.push_back(info.name);
   }
@@ -444,6 +455,18 @@ int run_train(Args args) {
                              "; pass a larger --steps to train further"));
   }
 
+  if (g.watch_every < 0) {
+    throw UsageError(message("--watch-every = ", g.watch_every, " must be at least 0 (0: never)"));
+  }
+  if (values.count("watch-fps") != 0 && !(g.watch_fps > 0 && g.watch_fps <= 2000)) {
+    throw UsageError(message("--watch-fps = ", g.watch_fps, " must be above 0 and at most 2000"));
+  }
+  std::unique_ptr<TrainingWatcher> watcher;
+  if (g.watch_every > 0) {
+    watcher = std::make_unique<TrainingWatcher>(
+        settings, WatchSettings{.every = g.watch_every, .fps = g.watch_fps});
+  }
+
   // Past a file size limit, writes should fail with EFBIG (reported) rather than kill us.
   std::signal(SIGXFSZ, SIG_IGN);
   g_stop.store(false);
@@ -452,6 +475,11 @@ int run_train(Args args) {
   options.progress = Progress::mode_for(g.quiet);
   options.progress_seconds = g.progress_every;
   options.stop = &g_stop;
+  if (watcher) {
+    options.between_slices = [&watcher](agents::Agent& trained, std::int64_t step) {
+      watcher->between_slices(trained, step);
+    };
+  }
   TrainingSummary summary;
   try {
     summary = train(settings, run, path, options);

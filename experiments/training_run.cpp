@@ -203,6 +203,9 @@ TrainingSummary train(RunSettings& settings, log::RunLog& run, const std::string
       }
       progress.update(step, static_cast<std::int64_t>(run.episodes.size()),
                       recorder.recent_return());
+      if (options.between_slices) {
+        options.between_slices(*agent, step);
+      }
     }
     if (!checkpointed) {
       checkpoint();

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,9 @@ struct TrainingOptions {
   double flush_seconds = 1;  ///< least time between rewrites of the log
   /// Set (e.g. by a SIGINT handler) to stop at the next slice with a checkpoint.
   const std::atomic<bool>* stop = nullptr;
+  /// Called between slices with the agent and its step count (rl train --watch-every); it must
+  /// leave the agent's training state alone.
+  std::function<void(agents::Agent&, std::int64_t)> between_slices;
 };
 
 struct TrainingSummary {

@@ -15,9 +15,15 @@ packages=(
   libhdf5-dev                   # run logs and checkpoints (HDF5 1.10)
   hdf5-tools                    # h5dump and h5ls, to inspect run logs
   python3-h5py                  # the test that reads a run log as users do
+  python3-pil                   # the tests that read back rl record's GIFs and PNGs
   pkg-config                    # finds Cairo
   libcairo2-dev                 # learning-curve PNGs (rl analyze --plot)
-  fonts-dejavu-core             # the font those PNGs use
+  fonts-dejavu-core             # the font those PNGs and the renderer's overlays use
+  libsfml-dev                   # the window of rl watch / rl play (SFML 2.5)
+  libx11-dev                    # to check for an X display before SFML would abort without one
+  libgif-dev                    # animated GIFs of rl record (giflib)
+  xvfb                          # a virtual X display for the window tests (xvfb-run)
+  xauth                         # which xvfb-run needs
   python3-torch                 # PyTorch peer for benchmarks and reference tests
   python3-numpy
 )

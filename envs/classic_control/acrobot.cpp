@@ -69,7 +69,9 @@ EnvSpec Acrobot::spec(const Params&) {
           .action_space = Discrete{3},
           .max_episode_steps = 500,
           .reward_threshold = -100.0,
-          .render_fps = 15};
+          .render_fps = 15,
+          .action_names = {"torque -1", "torque 0", "torque +1"},
+          .noop_action = 1};
 }
 
 Acrobot::State Acrobot::reset(const Params&, NumpyRandom& rng) {

@@ -23,7 +23,8 @@ EnvSpec CartPole::spec(const Params&) {
           .action_space = Discrete{2},
           .max_episode_steps = 500,
           .reward_threshold = 475.0,
-          .render_fps = 50};
+          .render_fps = 50,
+          .action_names = {"push left", "push right"}};
 }
 
 CartPole::State CartPole::reset(const Params&, NumpyRandom& rng) {

@@ -25,7 +25,9 @@ EnvSpec MountainCar::spec(const Params&) {
       .action_space = Discrete{3},
       .max_episode_steps = 200,
       .reward_threshold = -110.0,
-      .render_fps = 30};
+      .render_fps = 30,
+      .action_names = {"push left", "no push", "push right"},
+      .noop_action = 1};
 }
 
 MountainCar::State MountainCar::reset(const Params&, NumpyRandom& rng) {

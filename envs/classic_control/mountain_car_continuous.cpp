@@ -107,7 +107,8 @@ EnvSpec MountainCarContinuous::spec(const Params&) {
           .action_space = Box{{-1.0f}, {1.0f}, {1}},
           .max_episode_steps = 999,
           .reward_threshold = 90.0,
-          .render_fps = 30};
+          .render_fps = 30,
+          .action_names = {"force"}};
 }
 
 MountainCarContinuous::State MountainCarContinuous::reset(const Params&, NumpyRandom& rng) {

@@ -32,7 +32,8 @@ EnvSpec Pendulum::spec(const Params&) {
           .action_space = Box{{-kMaxTorque}, {kMaxTorque}, {1}},
           .max_episode_steps = 200,
           .reward_threshold = std::nullopt,
-          .render_fps = 30};
+          .render_fps = 30,
+          .action_names = {"torque"}};
 }
 
 Pendulum::State Pendulum::reset(const Params&, NumpyRandom& rng) {

@@ -36,8 +36,8 @@ import time
 import h5py
 import numpy as np
 
-# ENABLE when `rl analyze` lands: every killed file must then also pass `rl analyze FILE`.
-CHECK_RL_ANALYZE = False
+# Every killed file must also pass `rl analyze FILE`.
+CHECK_RL_ANALYZE = True
 
 STALE_SECONDS = 5.0  # the issue: episodes finished more than 5 s before a kill are in the file
 PROGRESS_EVERY = 0.2

@@ -116,9 +116,12 @@ class ExactPalette {
  public:
   static constexpr int kMaxColours = 256;
 
-  void clear() {
+  /// Empties the palette and allows up to `limit` colours (one index may be kept for
+  /// transparency).
+  void clear(int limit = kMaxColours) {
     keys_.fill(kEmpty);
     count_ = 0;
+    limit_ = limit;
   }
   int size() const { return count_; }
   const std::array<GifColorType, kMaxColours>& colours() const { return colours_; }
@@ -132,7 +135,7 @@ class ExactPalette {
       }
       slot = (slot + 1) & (kSlots - 1);
     }
-    if (count_ == kMaxColours) {
+    if (count_ == limit_) {
       return -1;
     }
     keys_[slot] = rgb;
@@ -152,12 +155,20 @@ class ExactPalette {
   std::array<std::uint8_t, kSlots> indices_{};
   std::array<GifColorType, kMaxColours> colours_{};
   int count_ = 0;
+  int limit_ = kMaxColours;
 };
 
 struct GifCloser {
   /// Writes the trailer (through the sink) and frees the encoder; errors are the caller's to
   /// check when it closes explicitly.
   void operator()(GifFileType* gif) const { EGifCloseFile(gif, nullptr); }
+};
+
+struct Rect {
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
 };
 
 int bits_for(int colours) {
@@ -181,7 +192,9 @@ struct GifWriter::Impl {
   FileSink file;
   std::unique_ptr<GifFileType, GifCloser> gif;  // after file: closing writes through it
   ExactPalette palette;
-  std::vector<GifByteType> indices;  // one palette index per pixel
+  std::vector<GifByteType> indices;  // one palette index per pixel of the changed rectangle
+  std::vector<std::uint8_t> unchanged;  // per pixel of that rectangle: as in the previous frame
+  std::vector<std::uint8_t> previous;  // the previous frame's RGBA
   std::vector<GifByteType> red;  // the planes GifQuantizeBuffer takes
   std::vector<GifByteType> green;
   std::vector<GifByteType> blue;
@@ -231,56 +244,119 @@ struct GifWriter::Impl {
     }
   }
 
-  /// Fills indices and colour_map from the frame; returns the number of colours used.
-  int palettise(const Image& frame) {
-    const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
+  /// The smallest rectangle holding every pixel that differs from the previous frame (the whole
+  /// frame first); a 1x1 rectangle when nothing changed.
+  Rect changed_rect(const Image& frame) const {
+    if (previous.empty()) {
+      return {0, 0, width, height};
+    }
+    int left = width;
+    int right = -1;
+    int top = height;
+    int bottom = -1;
+    const auto* now = reinterpret_cast<const std::uint32_t*>(frame.rgba.data());
+    const auto* before = reinterpret_cast<const std::uint32_t*>(previous.data());
+    for (int y = 0; y < height; ++y) {
+      const size_t row = static_cast<size_t>(y) * static_cast<size_t>(width);
+      for (int x = 0; x < width; ++x) {
+        if (now[row + static_cast<size_t>(x)] != before[row + static_cast<size_t>(x)]) {
+          left = std::min(left, x);
+          right = std::max(right, x);
+          top = std::min(top, y);
+          bottom = y;
+        }
+      }
+    }
+    if (right < 0) {
+      return {0, 0, 1, 1};
+    }
+    return {left, top, right - left + 1, bottom - top + 1};
+  }
+
+  /// Fills indices (one per pixel of rect) and colour_map; returns the number of colours used.
+  /// After the first frame, pixels equal to the previous frame's get index `transparent`, which
+  /// is then the last colour: the decoder keeps what it showed there, and long runs of one index
+  /// compress well.
+  int palettise(const Image& frame, const Rect& rect, int& transparent) {
+    const size_t pixels = static_cast<size_t>(rect.width) * static_cast<size_t>(rect.height);
+    const bool delta = !previous.empty();
     indices.resize(pixels);
-    palette.clear();
-    const std::uint8_t* p = frame.rgba.data();
-    bool exact = true;
-    for (size_t i = 0; i < pixels && exact; ++i, p += 4) {
-      const int index = palette.index_of((std::uint32_t{p[0]} << 16) | (p[1] << 8) | p[2]);
-      exact = index >= 0;
-      indices[i] = static_cast<GifByteType>(index);
-    }
-    if (exact) {
-      std::copy(palette.colours().begin(), palette.colours().begin() + palette.size(),
-                colour_map.begin());
-      return palette.size();
-    }
+    unchanged.assign(pixels, 0);
     red.resize(pixels);
     green.resize(pixels);
     blue.resize(pixels);
-    p = frame.rgba.data();
-    for (size_t i = 0; i < pixels; ++i, p += 4) {
-      red[i] = p[0];
-      green[i] = p[1];
-      blue[i] = p[2];
+    for (int y = 0; y < rect.height; ++y) {
+      const size_t source = (static_cast<size_t>(rect.y + y) * static_cast<size_t>(width) +
+                             static_cast<size_t>(rect.x)) *
+                            4;
+      for (int x = 0; x < rect.width; ++x) {
+        const size_t i =
+            static_cast<size_t>(y) * static_cast<size_t>(rect.width) + static_cast<size_t>(x);
+        const std::uint8_t* p = frame.rgba.data() + source + static_cast<size_t>(x) * 4;
+        red[i] = p[0];
+        green[i] = p[1];
+        blue[i] = p[2];
+        unchanged[i] =
+            delta && std::memcmp(p, previous.data() + source + static_cast<size_t>(x) * 4, 4) == 0;
+      }
     }
-    int colours = 256;
-    if (GifQuantizeBuffer(static_cast<unsigned>(width), static_cast<unsigned>(height), &colours,
-                          red.data(), green.data(), blue.data(), indices.data(),
-                          colour_map.data()) != GIF_OK) {
-      throw_write_error("GIF", path, "giflib could not reduce a frame to 256 colours", 0);
+    const int limit = delta ? 255 : 256;
+    palette.clear(limit);
+    bool exact = true;
+    for (size_t i = 0; i < pixels && exact; ++i) {
+      if (unchanged[i]) {
+        continue;
+      }
+      const int index = palette.index_of((std::uint32_t{red[i]} << 16) |
+                                         (std::uint32_t{green[i]} << 8) | blue[i]);
+      exact = index >= 0;
+      indices[i] = static_cast<GifByteType>(index);
     }
-    // giflib's median cut works on 5 bits per channel and gives each box a 5-bit colour, which
-    // turns a white background into (248, 248, 248). Each entry becomes the mean of the pixels
-    // mapped to it instead, so the colours that fill most of a frame stay exact.
-    std::array<std::array<std::uint64_t, 4>, 256> sums{};  // red, green, blue, count
-    for (size_t i = 0; i < pixels; ++i) {
-      std::array<std::uint64_t, 4>& sum = sums[indices[i]];
-      sum[0] += red[i];
-      sum[1] += green[i];
-      sum[2] += blue[i];
-      ++sum[3];
+    int colours = 0;
+    if (exact) {
+      std::copy(palette.colours().begin(), palette.colours().begin() + palette.size(),
+                colour_map.begin());
+      colours = palette.size();
+    } else {
+      colours = limit;
+      if (GifQuantizeBuffer(static_cast<unsigned>(rect.width), static_cast<unsigned>(rect.height),
+                            &colours, red.data(), green.data(), blue.data(), indices.data(),
+                            colour_map.data()) != GIF_OK) {
+        throw_write_error("GIF", path, "giflib could not reduce a frame to 256 colours", 0);
+      }
+      // giflib's median cut works on 5 bits per channel and gives each box a 5-bit colour, which
+      // turns a white background into (248, 248, 248). Each entry becomes the mean of the pixels
+      // mapped to it instead, so the colours that fill most of a frame stay exact.
+      std::array<std::array<std::uint64_t, 4>, 256> sums{};  // red, green, blue, count
+      for (size_t i = 0; i < pixels; ++i) {
+        if (unchanged[i]) {
+          continue;
+        }
+        std::array<std::uint64_t, 4>& sum = sums[indices[i]];
+        sum[0] += red[i];
+        sum[1] += green[i];
+        sum[2] += blue[i];
+        ++sum[3];
+      }
+      for (int c = 0; c < colours; ++c) {
+        const std::array<std::uint64_t, 4>& sum = sums[static_cast<size_t>(c)];
+        if (sum[3] > 0) {
+          const auto mean = [&](std::uint64_t total) {
+            return static_cast<GifByteType>((total + sum[3] / 2) / sum[3]);
+          };
+          colour_map[static_cast<size_t>(c)] = {mean(sum[0]), mean(sum[1]), mean(sum[2])};
+        }
+      }
     }
-    for (int c = 0; c < colours; ++c) {
-      const std::array<std::uint64_t, 4>& sum = sums[static_cast<size_t>(c)];
-      if (sum[3] > 0) {
-        const auto mean = [&](std::uint64_t total) {
-          return static_cast<GifByteType>((total + sum[3] / 2) / sum[3]);
-        };
-        colour_map[static_cast<size_t>(c)] = {mean(sum[0]), mean(sum[1]), mean(sum[2])};
+    transparent = NO_TRANSPARENT_COLOR;
+    if (delta) {
+      transparent = colours;
+      colour_map[static_cast<size_t>(colours)] = {255, 0, 255};  // never shown
+      ++colours;
+      for (size_t i = 0; i < pixels; ++i) {
+        if (unchanged[i]) {
+          indices[i] = static_cast<GifByteType>(transparent);
+        }
       }
     }
     return colours;
@@ -289,23 +365,27 @@ struct GifWriter::Impl {
   void add(const Image& frame) {
     check(gif != nullptr, "cannot add a frame to ", path, ": the GIF is already finished");
     check_frame_size(frame, path, width, height);
-    const int colours = palettise(frame);
+    const Rect rect = changed_rect(frame);
+    int transparent = NO_TRANSPARENT_COLOR;
+    const int colours = palettise(frame, rect, transparent);
     // A colour table holds a power of two entries (at least 2); the rest stay unused.
     const int bits = bits_for(colours);
     std::fill(colour_map.begin() + colours, colour_map.begin() + (1 << bits), GifColorType{});
     const ColorMapObject local_map{1 << bits, bits, false, colour_map.data()};
-
     GraphicsControlBlock control{};
-    control.DisposalMode = DISPOSE_DO_NOT;  // every frame covers the whole screen
+    // Each frame is drawn over the one before: the first covers the screen, later ones only the
+    // rectangle that changed, with unchanged pixels transparent.
+    control.DisposalMode = DISPOSE_DO_NOT;
     control.UserInputFlag = false;
     control.DelayTime = delay;
-    control.TransparentColor = NO_TRANSPARENT_COLOR;
+    control.TransparentColor = transparent;
     GifByteType extension[4];
     const size_t extension_size = EGifGCBToExtension(&control, extension);
     expect(EGifPutExtension(gif.get(), GRAPHICS_EXT_FUNC_CODE, static_cast<int>(extension_size),
                             extension));
-    expect(EGifPutImageDesc(gif.get(), 0, 0, width, height, false, &local_map));
-    expect(EGifPutLine(gif.get(), indices.data(), width * height));
+    expect(EGifPutImageDesc(gif.get(), rect.x, rect.y, rect.width, rect.height, false, &local_map));
+    expect(EGifPutLine(gif.get(), indices.data(), rect.width * rect.height));
+    previous.assign(frame.rgba.begin(), frame.rgba.end());
     ++frames;
   }
 

@@ -56,29 +56,46 @@ DecodedGif decode_gif(const std::string& path) {
   DecodedGif out;
   out.width = gif->SWidth;
   out.height = gif->SHeight;
+  // Frames after the first cover only what changed and leave unchanged pixels transparent, so
+  // each decoded frame is drawn over the one before, as viewers do.
+  Image screen;
+  screen.resize(out.width, out.height);
   for (int i = 0; i < gif->ImageCount; ++i) {
     const SavedImage& saved = gif->SavedImages[i];
     const GifImageDesc& desc = saved.ImageDesc;
-    REQUIRE(desc.Left == 0);
-    REQUIRE(desc.Top == 0);
-    REQUIRE(desc.Width == out.width);
-    REQUIRE(desc.Height == out.height);
-    const ColorMapObject* map = desc.ColorMap != nullptr ? desc.ColorMap : gif->SColorMap;
-    REQUIRE(map != nullptr);
-    Image frame;
-    frame.resize(desc.Width, desc.Height);
-    const size_t pixels = static_cast<size_t>(desc.Width) * static_cast<size_t>(desc.Height);
-    REQUIRE(*std::max_element(saved.RasterBits, saved.RasterBits + pixels) < map->ColorCount);
-    for (size_t p = 0; p < pixels; ++p) {
-      const GifColorType c = map->Colors[saved.RasterBits[p]];
-      frame.rgba[4 * p] = c.Red;
-      frame.rgba[4 * p + 1] = c.Green;
-      frame.rgba[4 * p + 2] = c.Blue;
-      frame.rgba[4 * p + 3] = 255;
-    }
-    out.frames.push_back(std::move(frame));
     GraphicsControlBlock control;
     REQUIRE(DGifSavedExtensionToGCB(gif.get(), i, &control) == GIF_OK);
+    if (i == 0) {
+      REQUIRE(desc.Left == 0);
+      REQUIRE(desc.Top == 0);
+      REQUIRE(desc.Width == out.width);
+      REQUIRE(desc.Height == out.height);
+    }
+    REQUIRE(desc.Left + desc.Width <= out.width);
+    REQUIRE(desc.Top + desc.Height <= out.height);
+    REQUIRE(control.DisposalMode == DISPOSE_DO_NOT);
+    const ColorMapObject* map = desc.ColorMap != nullptr ? desc.ColorMap : gif->SColorMap;
+    REQUIRE(map != nullptr);
+    const size_t pixels = static_cast<size_t>(desc.Width) * static_cast<size_t>(desc.Height);
+    REQUIRE(*std::max_element(saved.RasterBits, saved.RasterBits + pixels) < map->ColorCount);
+    for (int y = 0; y < desc.Height; ++y) {
+      for (int x = 0; x < desc.Width; ++x) {
+        const GifByteType index = saved.RasterBits[y * desc.Width + x];
+        if (index == control.TransparentColor) {
+          continue;
+        }
+        const GifColorType c = map->Colors[index];
+        std::uint8_t* pixel = &screen.rgba[(static_cast<size_t>(desc.Top + y) * out.width +
+                                            static_cast<size_t>(desc.Left + x)) *
+                                           4];
+        pixel[0] = c.Red;
+        pixel[1] = c.Green;
+        pixel[2] = c.Blue;
+        pixel[3] = 255;
+      }
+    }
+    Image frame = screen;
+    out.frames.push_back(std::move(frame));
     out.delays.push_back(control.DelayTime);
     for (int e = 0; e + 1 < saved.ExtensionBlockCount; ++e) {
       const ExtensionBlock& block = saved.ExtensionBlocks[e];

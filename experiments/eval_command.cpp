@@ -2,6 +2,7 @@
 // episodes and reports the mean and standard deviation of return and length, as SB3's
 // evaluate_policy.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -13,13 +14,15 @@
 #include "experiments/command.hpp"
 #include "experiments/options.hpp"
 #include "experiments/saved_policy.hpp"
+#include "experiments/trajectories.hpp"
 
 namespace rl::experiments {
 
 namespace {
 
 constexpr const char* kUsage =
-    "rl eval --run RUN.h5 [--episodes N] [--seed N] [--checkpoint STEP] [--env ID] [--json]";
+    "rl eval --run RUN.h5 [--episodes N] [--seed N] [--checkpoint STEP] [--env ID] [--json] "
+    "[--record-trajectories FOLDER]";
 
 double std_of(const std::vector<std::int64_t>& values) {
   if (values.empty()) {
@@ -48,6 +51,7 @@ int run_eval(Args args) {
   std::vector<std::string> sets;
   bool json = false;
   bool stochastic = false;
+  std::string trajectories;
   po::options_description options("rl eval options");
   options.add_options()("run", po::value(&path), "the run log written by rl train")(
       "episodes", po::value(&episodes)->default_value(episodes), "complete episodes to play")(
@@ -58,7 +62,11 @@ int run_eval(Args args) {
       "evaluate on another environment with the same spaces (default: the run's)")(
       "set", po::value(&sets)->composing(), "env.KEY=VALUE: change an env parameter")(
       "stochastic", po::bool_switch(&stochastic), "sample actions instead of the greedy ones")(
-      "json", po::bool_switch(&json), "print one JSON object");
+      "json", po::bool_switch(&json), "print one JSON object")(
+      "record-trajectories", po::value(&trajectories),
+      "also save every step of the episodes as a Minari dataset in FOLDER (FOLDER/data/"
+      "main_data.hdf5 and metadata.json); the episodes are then played one at a time, episode "
+      "k with seed + k");
   po::variables_map values;
   if (!parse_options(args, kUsage, options, values)) {
     return 0;
@@ -74,10 +82,37 @@ int run_eval(Args args) {
       path, checkpoint >= 0 ? std::optional<std::int64_t>(checkpoint) : std::nullopt, env_id, sets);
   const RunSettings& settings = saved.settings;
   const std::int64_t step = saved.step;
-  auto env = envs::make(settings.env_id, settings.env_options(std::min<std::int64_t>(episodes, 8)));
-  auto agent = saved.make_agent(*env);
-  const agents::EvaluationResult result =
-      agents::evaluate(*agent, *env, episodes, seed, !stochastic);
+  agents::EvaluationResult result;
+  if (trajectories.empty()) {
+    auto env =
+        envs::make(settings.env_id, settings.env_options(std::min<std::int64_t>(episodes, 8)));
+    auto agent = saved.make_agent(*env);
+    result = agents::evaluate(*agent, *env, episodes, seed, !stochastic);
+  } else {
+    envs::EnvOptions env_options = settings.env_options(1);
+    env_options.autoreset = envs::AutoReset::kDisabled;
+    auto env = envs::make(settings.env_id, env_options);
+    auto agent = saved.make_agent(*env);
+    log::MinariDataset dataset = collect_trajectories(*agent, *env, episodes, seed, !stochastic);
+    std::string env_name = settings.env_id.substr(0, settings.env_id.rfind("-v"));
+    std::transform(env_name.begin(), env_name.end(), env_name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    dataset.dataset_id = "rlsuite/" + env_name + "/" + settings.agent + "-v0";
+    dataset.algorithm_name = settings.agent;
+    dataset.description =
+        message(episodes, stochastic ? " sampled" : " greedy", " episodes of the ", settings.agent,
+                " policy at step ", step, " of ", path, " on ", settings.env_id, ", seeds ", seed,
+                "..", seed + static_cast<std::uint64_t>(episodes) - 1);
+    for (const log::TrajectoryEpisode& e : dataset.episodes) {
+      double total = 0;
+      for (double r : e.rewards) {
+        total += r;
+      }
+      result.returns.push_back(total);
+      result.lengths.push_back(e.steps);
+    }
+    log::write_minari_dataset(trajectories, dataset);
+  }
 
   if (json) {
     nlohmann::json out = {{"run", path},
@@ -93,6 +128,9 @@ int run_eval(Args args) {
                           {"std_length", std_of(result.lengths)},
                           {"returns", result.returns},
                           {"lengths", result.lengths}};
+    if (!trajectories.empty()) {
+      out["trajectories"] = trajectories + "/data/main_data.hdf5";
+    }
     std::cout << out.dump() << '\n';
   } else {
     const auto [lowest, highest] =
@@ -105,6 +143,12 @@ int run_eval(Args args) {
         result.mean_return(), result.std_return(), static_cast<long long>(episodes),
         stochastic ? "sampled" : "greedy", *lowest, *highest, result.mean_length(),
         std_of(result.lengths));
+    if (!trajectories.empty()) {
+      std::printf(
+          "  trajectories: %s/data/main_data.hdf5 (Minari layout; "
+          "minari.MinariDataset(\"%s/data\"))\n",
+          trajectories.c_str(), trajectories.c_str());
+    }
   }
   return 0;
 }

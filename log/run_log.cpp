@@ -11,9 +11,7 @@
 
 #include "core/error.hpp"
 #include "log/hdf5.hpp"
-#include "log/write_error.hpp"
-#include <fcntl.h>
-#include <unistd.h>
+#include "log/replace_file.hpp"
 
 #ifndef RL_VERSION
 #define RL_VERSION "unknown"
@@ -171,52 +169,6 @@ std::vector<char> build_image(const RunLog& log, const std::string& path) {
   }
   write_policies(file.get(), log, path);
   return h5::file_image(file.get());
-}
-
-[[noreturn]] void throw_write_error(const std::string& path, int error) {
-  throw WriteError(path, error);
-}
-
-/// Writes bytes to path through a temporary file in the same folder and a rename.
-void replace_file(const std::string& path, const std::vector<char>& bytes, bool durable) {
-  const std::string temporary = path + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw_write_error(path, errno);
-  }
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      const int error = n < 0 ? errno : ENOSPC;
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      throw_write_error(path, error);
-    }
-    written += static_cast<size_t>(n);
-  }
-  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    throw_write_error(path, error);
-  }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    throw_write_error(path, error);
-  }
-  if (durable) {
-    std::filesystem::path folder = std::filesystem::path(path).parent_path();
-    const int dir =
-        ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-      ::fsync(dir);  // best effort: makes the rename itself durable
-      ::close(dir);
-    }
-  }
 }
 
 // ---- reading ----

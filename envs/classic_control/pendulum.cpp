@@ -90,6 +90,16 @@ void Pendulum::draw(const Params&, const State& s, sim::DrawList& scene) {
       arc.points.push_back({0.5 * std::cos(angle), 0.5 * std::sin(angle)});
     }
     scene.add(std::move(arc));
+    // An arrowhead at the arc's end, pointing the way the torque turns.
+    const double end = kPi / 2 - sweep;
+    const double turn = sweep > 0 ? 1.0 : -1.0;
+    const sim::Vec2 at{0.5 * std::cos(end), 0.5 * std::sin(end)};
+    const sim::Vec2 along{turn * std::sin(end), -turn * std::cos(end)};
+    const sim::Vec2 out{std::cos(end), std::sin(end)};
+    scene.add(sim::Polygon{{{at.x + 0.12 * along.x, at.y + 0.12 * along.y},
+                            {at.x + 0.07 * out.x, at.y + 0.07 * out.y},
+                            {at.x - 0.07 * out.x, at.y - 0.07 * out.y}},
+                           {0, 0, 0}});
   }
 }
 

@@ -154,6 +154,14 @@ bool EpisodePlayer::step() {
   return false;
 }
 
+std::string EpisodePlayer::returns_text() const {
+  std::string text = returns_.empty() ? "" : ": returns";
+  for (double r : returns_) {
+    text += format_number(r, " %.2f");
+  }
+  return text;
+}
+
 void EpisodePlayer::draw(sim::Canvas& canvas, const std::vector<std::string>& heading,
                          const std::string& status) {
   env_.draw(0, scene_);

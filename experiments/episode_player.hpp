@@ -81,6 +81,8 @@ class EpisodePlayer {
   bool terminated() const { return terminated_; }
   /// Returns of the episodes that ended.
   const std::vector<double>& returns() const { return returns_; }
+  /// ": returns 500.00 487.00" for the summary lines of the commands; empty before any ended.
+  std::string returns_text() const;
 
   /// Paints the current state with an overlay: `heading` lines first, then the episode, step,
   /// reward and return, the chooser's view, and `status` at the bottom.

@@ -43,16 +43,22 @@ void check_view_options(std::int64_t episodes, std::optional<double> fps, int wi
   }
 }
 
+std::pair<std::string, std::string> split_env_set(const std::string& set) {
+  const size_t eq = set.find('=');
+  if (eq == std::string::npos || !set.starts_with("env.")) {
+    throw UsageError(message("--set '", set,
+                             "' is not env.KEY=VALUE; only env parameters can change here, "
+                             "e.g. --set env.gravity=9.0"));
+  }
+  return {set.substr(0, eq), set.substr(eq + 1)};
+}
+
 envs::EnvOptions viewing_env_options(const std::vector<std::string>& env_sets) {
   envs::EnvOptions options;
   options.autoreset = envs::AutoReset::kDisabled;
   for (const std::string& s : env_sets) {
-    const size_t eq = s.find('=');
-    if (eq == std::string::npos || !s.starts_with("env.")) {
-      throw UsageError(message("--set '", s, "' is not env.KEY=VALUE, e.g. --set env.gravity=9.0"));
-    }
-    const std::string key = s.substr(4, eq - 4);
-    const std::string value = s.substr(eq + 1);
+    const auto [name, value] = split_env_set(s);
+    const std::string key = name.substr(4);
     if (key == "max_episode_steps") {
       size_t used = 0;
       int steps = -1;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -31,6 +32,9 @@ bool parse_options(Args args, const std::string& usage, po::options_description&
 /// pixels. Throws UsageError naming the option and the range.
 void check_view_options(std::int64_t episodes, std::optional<double> fps, int width, int height,
                         bool zero_episodes_means_forever);
+
+/// Splits "env.KEY=VALUE" into ("env.KEY", "VALUE"); anything else is a UsageError.
+std::pair<std::string, std::string> split_env_set(const std::string& set);
 
 /// Options for one env copy without autoreset (for showing episodes), with "env.KEY=VALUE"
 /// settings applied: env.max_episode_steps, or any of the env's parameters.

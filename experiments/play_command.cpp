@@ -70,15 +70,8 @@ int run_play(Args args) {
   view.keys_help = chooser.help();
   view_episodes(window, canvas, player, view, is_action_key);
   const auto& returns = player.returns();
-  std::printf("played %zu finished episode%s of %s", returns.size(), returns.size() == 1 ? "" : "s",
-              env_id.c_str());
-  if (!returns.empty()) {
-    std::printf(": returns");
-    for (double r : returns) {
-      std::printf(" %.2f", r);
-    }
-  }
-  std::printf("\n");
+  std::printf("played %zu finished episode%s of %s%s\n", returns.size(),
+              returns.size() == 1 ? "" : "s", env_id.c_str(), player.returns_text().c_str());
   return 0;
 }
 

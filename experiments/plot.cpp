@@ -10,8 +10,8 @@
 #include <numbers>
 
 #include "core/error.hpp"
+#include "sim/render/font_caches.hpp"
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 
 namespace rl::experiments {
 
@@ -666,13 +666,7 @@ void draw_legend(cairo_t* cr, const PlotSpec& spec, const Layout& layout, const 
 
 void write_plot_png(const PlotSpec& spec, const std::string& path) {
   check_spec(spec, path);
-  // Cairo and fontconfig cache fonts for the life of the process; freeing them at exit keeps
-  // LeakSanitizer (the asan preset runs with detect_leaks=1) quiet for `rl analyze --plot`.
-  static const int release_at_exit = std::atexit([] {
-    cairo_debug_reset_static_data();
-    FcFini();
-  });
-  (void)release_at_exit;
+  sim::free_font_caches_at_exit();
   // Opaque RGB: the PNG has no alpha channel, so every viewer shows the same white background.
   Surface surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, spec.width, spec.height),
                   &cairo_surface_destroy);

@@ -186,21 +186,16 @@ int run_record(Args args) {
       player.draw(canvas, heading, "");
       sink.add(canvas.image());
     }
+    const sim::Image& last_frame = canvas.image();  // converted once, added again
     for (std::int64_t k = 1; k < held_frames; ++k) {
-      sink.add(canvas.image());
+      sink.add(last_frame);
     }
   }
   sink.finish();
   std::printf("recorded %lld episode%s (%lld frames at %g fps, %dx%d) to %s",
               static_cast<long long>(episodes), episodes == 1 ? "" : "s",
               static_cast<long long>(sink.frames()), frame_rate, width, height, out.c_str());
-  if (!player.returns().empty()) {
-    std::printf(": returns");
-    for (double r : player.returns()) {
-      std::printf(" %.2f", r);
-    }
-  }
-  std::printf("\n");
+  std::printf("%s\n", player.returns_text().c_str());
   return 0;
 }
 

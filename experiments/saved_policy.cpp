@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "envs/registry.hpp"
 #include "experiments/command.hpp"
+#include "experiments/options.hpp"
 #include "log/run_log.hpp"
 
 namespace rl::experiments {
@@ -31,13 +32,7 @@ SavedPolicy load_saved_policy(const std::string& path, std::optional<std::int64_
   std::vector<std::pair<std::string, std::string>> overrides;
   const bool other_env = !env_id.empty() && env_id != saved.run_env;
   for (const std::string& s : env_sets) {
-    const size_t eq = s.find('=');
-    if (eq == std::string::npos || !s.starts_with("env.")) {
-      throw UsageError(message("--set '", s,
-                               "' is not env.KEY=VALUE; only env parameters can change here, "
-                               "e.g. --set env.gravity=9.0"));
-    }
-    overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+    overrides.push_back(split_env_set(s));
   }
   if (other_env) {
     (void)envs::find_env(env_id);

@@ -75,17 +75,12 @@ int run_watch(Args args) {
   sim::Canvas canvas(width, height);
   const ViewerEnd end = view_episodes(window, canvas, player, view);
   const auto& returns = player.returns();
-  std::printf("watched %zu finished episode%s of %s on %s", returns.size(),
-              returns.size() == 1 ? "" : "s", path.c_str(), saved.settings.env_id.c_str());
-  if (!returns.empty()) {
-    std::printf(": returns");
-    for (double r : returns) {
-      std::printf(" %.2f", r);
-    }
-  }
-  std::printf("%s\n", end == ViewerEnd::finished ? ""
-                      : end == ViewerEnd::quit   ? " (Esc)"
-                                                 : " (window closed)");
+  std::printf("watched %zu finished episode%s of %s on %s%s%s\n", returns.size(),
+              returns.size() == 1 ? "" : "s", path.c_str(), saved.settings.env_id.c_str(),
+              player.returns_text().c_str(),
+              end == ViewerEnd::finished ? ""
+              : end == ViewerEnd::quit   ? " (Esc)"
+                                         : " (window closed)");
   return 0;
 }
 
